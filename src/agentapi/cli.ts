@@ -1,6 +1,7 @@
 // Entry point of the `agentapi` bin: builds the command tree and hands each
 // sub-command to its own module. Holds no behaviour of its own.
 import { Command, CommanderError } from 'commander';
+import { registerDemoAgentCommand } from './cli/demo-agent-command.js';
 import { AGENTAPI_COMPAT_VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .version(`agentapi version ${AGENTAPI_COMPAT_VERSION}`, '-v, --version', 'print the version')
     .exitOverride();
   // Sub-commands register here, one line each.
+  registerDemoAgentCommand(program);
   return program;
 }
 
