@@ -2,6 +2,7 @@
 // sub-command to its own module. Holds no behaviour of its own.
 import { Command, CommanderError } from 'commander';
 import { registerDemoAgentCommand } from './cli/demo-agent-command.js';
+import { registerFormatCommand } from './cli/format-command.js';
 import { AGENTAPI_COMPAT_VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .exitOverride();
   // Sub-commands register here, one line each.
   registerDemoAgentCommand(program);
+  registerFormatCommand(program);
   return program;
 }
 
