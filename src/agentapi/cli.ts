@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerDemoAgentCommand } from './cli/demo-agent-command.js';
 import { registerFormatCommand } from './cli/format-command.js';
+import { registerServerCommand, runServerCommandIfRequested } from './cli/server-command.js';
 import { AGENTAPI_COMPAT_VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -13,10 +14,16 @@ export function buildProgram(): Command {
   // Sub-commands register here, one line each.
   registerDemoAgentCommand(program);
   registerFormatCommand(program);
+  registerServerCommand(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  const serverExit = await runServerCommandIfRequested(argv);
+  if (serverExit !== undefined) {
+    // The server has shut down in order; end now rather than wait on stray handles.
+    process.exit(serverExit);
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
