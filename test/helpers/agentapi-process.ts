@@ -58,10 +58,18 @@ export class AgentApiProcess {
 
   /** Parsed JSON log lines printed so far. */
   logs(): Record<string, unknown>[] {
-    return this.stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Only complete lines: the last one may still be arriving.
+    const lines = this.stdout.split('\n').slice(0, -1);
+    const out: Record<string, unknown>[] = [];
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      try {
+        out.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // Not a log line (e.g. a pretty-printed document).
+      }
+    }
+    return out;
   }
 
   private scanForPort(): void {

@@ -2,6 +2,7 @@
 // that process: spawn, byte-exact writes, output, exit, kill. It never parses
 // what the agent prints; the emulator (screen.ts) does that.
 import pty from '@lydell/node-pty';
+import which from 'which';
 
 export interface AgentProcessOptions {
   command: readonly string[];
@@ -44,6 +45,18 @@ export class AgentProcess {
   static spawn(options: AgentProcessOptions): AgentProcess {
     const [program, ...args] = options.command;
     if (program === undefined || program === '') throw new SpawnError('no agent command given');
+    const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), TERM: 'vt100' };
+    // node-pty reports a missing program only from inside the forked child
+    // (as screen text and exit code 1); look it up first so the failure is a
+    // clear spawn error, as upstream's exec.
+    const resolved = which.sync(program, { nothrow: true, path: env.PATH });
+    if (resolved === null) {
+      throw new SpawnError(
+        program.includes('/')
+          ? `fork/exec ${program}: no such file or directory`
+          : `exec: "${program}": executable file not found in $PATH`,
+      );
+    }
     let handle: pty.IPty;
     try {
       handle = pty.spawn(program, args, {
@@ -52,7 +65,7 @@ export class AgentProcess {
         rows: options.rows,
         cwd: options.cwd ?? process.cwd(),
         // TERM=vt100 keeps agents to a small, well-understood escape repertoire.
-        env: { ...(options.env ?? process.env), TERM: 'vt100' },
+        env,
       });
     } catch (err) {
       throw new SpawnError(err instanceof Error ? err.message : String(err));
