@@ -8,6 +8,8 @@ export class Subscription<E> {
   private readonly queue: E[] = [];
   private waiter: ((value: E | undefined) => void) | undefined;
   private closed = false;
+  /** Replay events still at the head of the queue; they do not count against capacity. */
+  private replayQueued = 0;
 
   constructor(
     private readonly capacity: number,
@@ -18,7 +20,17 @@ export class Subscription<E> {
     return this.closed;
   }
 
-  /** Queues an event; closes the subscription when the queue is already full. */
+  /**
+   * Queues the replay a subscriber starts with. It is exempt from the capacity:
+   * a long conversation must not get a new subscriber dropped before it read
+   * anything; the limit guards against falling behind on live events.
+   */
+  preload(events: readonly E[]): void {
+    this.queue.push(...events);
+    this.replayQueued += events.length;
+  }
+
+  /** Queues a live event; closes the subscription when it is already `capacity` events behind. */
   push(event: E): void {
     if (this.closed) return;
     if (this.waiter) {
@@ -27,7 +39,7 @@ export class Subscription<E> {
       w(event);
       return;
     }
-    if (this.queue.length >= this.capacity) {
+    if (this.queue.length - this.replayQueued >= this.capacity) {
       this.close();
       return;
     }
@@ -37,7 +49,10 @@ export class Subscription<E> {
   /** Resolves with the next event, or `undefined` once closed and drained of nothing. */
   next(): Promise<E | undefined> {
     const head = this.queue.shift();
-    if (head !== undefined) return Promise.resolve(head);
+    if (head !== undefined) {
+      if (this.replayQueued > 0) this.replayQueued--;
+      return Promise.resolve(head);
+    }
     if (this.closed) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       this.waiter = resolve;
@@ -49,6 +64,7 @@ export class Subscription<E> {
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
+    this.replayQueued = 0;
     const w = this.waiter;
     this.waiter = undefined;
     w?.(undefined);
@@ -72,7 +88,7 @@ export class EventHub<E> {
   subscribe(): Subscription<E> {
     const sub = new Subscription<E>(this.capacity, (s) => this.subscribers.delete(s));
     this.subscribers.add(sub);
-    for (const e of this.replay()) sub.push(e);
+    sub.preload(this.replay());
     return sub;
   }
 
