@@ -3,18 +3,8 @@
 // It must never reorder fields or drop `$schema`: clients (and upstream's
 // tests) compare bodies textually.
 import type { Context } from 'hono';
+import { stringifyGoJson } from '../go-json.js';
 import type { SchemaName } from './openapi.js';
-
-/**
- * JSON text with `<`, `>`, `&`, U+2028 and U+2029 escaped, as Go's
- * encoding/json does. Those characters only occur inside JSON strings, so the
- * replacement keeps the text valid and equal in meaning.
- */
-export function stringifyHtmlSafe(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (ch) => {
-    return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-}
 
 /** `http://<Host>/schemas/<Name>.json`, `https` when the request came over TLS. */
 export function schemaUrl(c: Context, name: SchemaName): string {
@@ -37,7 +27,7 @@ export function schemaJsonResponse(
   init: { status?: number; contentType?: string } = {},
 ): Response {
   const body = { $schema: schemaUrl(c, name), ...fields };
-  return new Response(`${stringifyHtmlSafe(body)}\n`, {
+  return new Response(`${stringifyGoJson(body)}\n`, {
     status: init.status ?? 200,
     headers: {
       'Content-Type': init.contentType ?? 'application/json',

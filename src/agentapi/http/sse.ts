@@ -6,7 +6,7 @@
 // `id:`/`retry:`/comments, and never keep a stream whose write has been
 // pending for longer than the write timeout.
 import type { Subscription } from '../conversation/event-hub.js';
-import { stringifyHtmlSafe } from './json-body.js';
+import { stringifyGoJson } from '../go-json.js';
 
 export const SSE_WRITE_TIMEOUT_MS = 5_000;
 
@@ -27,7 +27,7 @@ export interface SseEvent {
 
 /** `event: <name>\ndata: <single-line JSON>\n\n`. */
 export function formatSseFrame(event: SseEvent): string {
-  return `event: ${event.type}\ndata: ${stringifyHtmlSafe(event.data)}\n\n`;
+  return `event: ${event.type}\ndata: ${stringifyGoJson(event.data)}\n\n`;
 }
 
 interface OpenStream {
