@@ -18,6 +18,8 @@ export interface AgentSessionOptions {
   termHeight: number;
   initialPrompt: string;
   logger: Logger;
+  /** Runs on the first ready snapshot, before the initial prompt is enqueued (state restore). */
+  onReady?: (engine: ConversationEngine) => void;
 }
 
 /** How long the agent gets after SIGINT before it is killed (§9.2). */
@@ -53,6 +55,7 @@ export class AgentSession {
       terminal,
       logger: options.logger,
       initialPrompt: options.initialPrompt,
+      onReady: options.onReady,
     });
     engine.start();
     return new AgentSession(process, screen, engine);

@@ -13,9 +13,11 @@ import { SERVER_USAGE } from '../cli/server-options-usage.js';
 import { createHttpApp } from '../http/app.js';
 import { renderOpenApi } from '../http/openapi.js';
 import { startHttpServer, type RunningHttpServer } from '../http/server.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, silentLogger, type Logger } from '../log.js';
+import { StatePersistence } from '../state/persistence.js';
 import { SpawnError } from '../terminal/pty-process.js';
 import { AgentSession } from './agent-session.js';
+import { PidFile, PidFileError } from './pid-file.js';
 import { ShutdownSignals } from './shutdown-signals.js';
 
 export interface ServerIo {
@@ -46,17 +48,27 @@ export async function runServer(argv: readonly string[], io: ServerIo = processI
     throw err;
   }
 
-  if (config.printOpenApi) {
-    io.stdout.write(renderOpenApi());
-    return 0;
-  }
-
-  // Handlers go in before anything another process could signal us about.
+  // `--print-openapi` prints the document and nothing else, not even logs.
+  const logger = config.printOpenApi ? silentLogger() : createLogger(io.stdout);
+  // Handlers go in before the PID file exists: a script that finds our PID
+  // must never be able to kill us with SIGUSR1 (§9.1).
   const signals = new ShutdownSignals();
-  const logger = createLogger(io.stdout);
+  let pidFile: PidFile | undefined;
   try {
+    if (config.pidFile !== '') pidFile = PidFile.acquire(config.pidFile, logger);
+    if (config.printOpenApi) {
+      io.stdout.write(renderOpenApi());
+      return 0;
+    }
     return await serve(config, logger, signals, io);
+  } catch (err) {
+    if (err instanceof PidFileError) {
+      io.stderr.write(`Error: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
   } finally {
+    pidFile?.release();
     signals.dispose();
   }
 }
@@ -76,7 +88,13 @@ async function serve(config: ServerConfig, logger: Logger, signals: ShutdownSign
     },
     'Starting agentapi server',
   );
-  signals.onSaveRequest(() => logger.info('State persistence is disabled'));
+  const persistence = new StatePersistence({
+    stateFile: config.stateFile,
+    loadState: config.loadState,
+    saveState: config.saveState,
+    logger,
+  });
+  signals.onSaveRequest(() => persistence.saveOnSignal());
 
   const uploadDir = mkdtempSync(path.join(os.tmpdir(), 'agentapi-uploads-'));
   const removeUploadDir = () => rmSync(uploadDir, { recursive: true, force: true });
@@ -90,6 +108,7 @@ async function serve(config: ServerConfig, logger: Logger, signals: ShutdownSign
       termHeight: config.termHeight,
       initialPrompt: config.initialPrompt,
       logger,
+      onReady: (engine) => persistence.loadInto(engine),
     });
   } catch (err) {
     removeUploadDir();
@@ -99,6 +118,7 @@ async function serve(config: ServerConfig, logger: Logger, signals: ShutdownSign
     }
     throw err;
   }
+  persistence.attach(session.engine);
 
   const app = createHttpApp({
     backend: session.backend,
@@ -133,6 +153,8 @@ async function serve(config: ServerConfig, logger: Logger, signals: ShutdownSign
 
   // Shutdown order (§9.2): save state → stop HTTP (ends SSE streams) → remove
   // the upload dir → stop the agent (SIGINT, 5 s, SIGKILL) and close the PTY.
+  // The PID file goes last, in runServer, so scripts see us until we are done.
+  persistence.saveOnShutdown();
   await http?.close();
   removeUploadDir();
   await session.stop();
