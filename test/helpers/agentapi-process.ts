@@ -16,6 +16,9 @@ export interface RunOptions {
   /** Text piped to stdin; without it stdin is an empty pipe (no initial prompt). */
   stdin?: string;
   cwd?: string;
+  /** Run as another user (tests that need permissions to bite while we are root). */
+  uid?: number;
+  gid?: number;
 }
 
 export interface ExitInfo {
@@ -70,6 +73,29 @@ export class AgentApiProcess {
       }
     }
     return out;
+  }
+
+  /** Resolves with the first log line matching `predicate` (polling the captured stdout). */
+  async waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.logs().find(predicate);
+      if (found) return found;
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`agentapi exited before logging the expected line; stdout=${this.stdout} stderr=${this.stderr}`);
+      }
+      if (Date.now() > deadline) throw new Error(`expected log line never came; stdout=${this.stdout}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Log lines whose `msg` equals `msg`. */
+  logsWithMsg(msg: string): Record<string, unknown>[] {
+    return this.logs().filter((l) => l.msg === msg);
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
   }
 
   private scanForPort(): void {
@@ -144,6 +170,7 @@ export function startAgentApi(options: RunOptions = {}): AgentApiProcess {
     cwd: options.cwd ?? PROJECT_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
   });
   if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   else child.stdin!.end();
