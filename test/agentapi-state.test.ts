@@ -33,8 +33,8 @@ afterEach(async () => {
 
 const readSaved = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as SavedFile;
 const identity = (file: string) => {
-  const s = statSync(file);
-  return `${s.ino}:${s.mtimeMs}`;
+  const s = statSync(file, { bigint: true });
+  return `${s.ino}:${s.mtimeNs}`;
 };
 
 /** What a shutdown script does: SIGUSR1, then wait for the rename (no blind sleep). */
