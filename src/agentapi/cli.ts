@@ -1,6 +1,7 @@
 // Entry point of the `agentapi` bin: builds the command tree and hands each
 // sub-command to its own module. Holds no behaviour of its own.
 import { Command, CommanderError } from 'commander';
+import { registerAttachCommand } from './cli/attach-command.js';
 import { registerDemoAgentCommand } from './cli/demo-agent-command.js';
 import { registerFormatCommand } from './cli/format-command.js';
 import { registerServerCommand, runServerCommandIfRequested } from './cli/server-command.js';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .version(`agentapi version ${AGENTAPI_COMPAT_VERSION}`, '-v, --version', 'print the version')
     .exitOverride();
   // Sub-commands register here, one line each.
+  registerAttachCommand(program);
   registerDemoAgentCommand(program);
   registerFormatCommand(program);
   registerServerCommand(program);
