@@ -1,32 +1,42 @@
 // Entry point of the `agentapi` bin: builds the command tree and hands each
-// sub-command to its own module. Holds no behaviour of its own.
+// sub-command to its own module. Holds no behaviour of its own. Sub-command
+// modules are imported only when that sub-command runs (or for root help), so
+// `agentapi --version`, which shell scripts call for version gates, starts fast.
 import { Command, CommanderError } from 'commander';
-import { registerAttachCommand } from './cli/attach-command.js';
-import { registerDemoAgentCommand } from './cli/demo-agent-command.js';
-import { registerFormatCommand } from './cli/format-command.js';
-import { registerServerCommand, runServerCommandIfRequested } from './cli/server-command.js';
 import { AGENTAPI_COMPAT_VERSION } from './version.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/** Sub-commands, each loaded on demand. */
+const SUBCOMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  attach: async () => (await import('./cli/attach-command.js')).registerAttachCommand,
+  'demo-agent': async () => (await import('./cli/demo-agent-command.js')).registerDemoAgentCommand,
+  format: async () => (await import('./cli/format-command.js')).registerFormatCommand,
+  server: async () => (await import('./cli/server-command.js')).registerServerCommand,
+};
+
+/** Builds the program with the sub-commands `argv` needs (all of them when unsure). */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('agentapi')
     .description('HTTP API in front of a terminal coding agent (coder/agentapi compatible)')
     .version(`agentapi version ${AGENTAPI_COMPAT_VERSION}`, '-v, --version', 'print the version')
     .exitOverride();
-  // Sub-commands register here, one line each.
-  registerAttachCommand(program);
-  registerDemoAgentCommand(program);
-  registerFormatCommand(program);
-  registerServerCommand(program);
+  const first = argv[0];
+  const versionOnly = first === '--version' || first === '-v';
+  const names = versionOnly ? [] : first !== undefined && first in SUBCOMMANDS ? [first] : Object.keys(SUBCOMMANDS);
+  for (const name of names) (await SUBCOMMANDS[name]!())(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const serverExit = await runServerCommandIfRequested(argv);
-  if (serverExit !== undefined) {
+  if (argv[0] === 'server') {
+    // The server parses its own pflag-style flags (see cli/server-command.ts).
+    const { runServer } = await import('./server/run-server.js');
+    const code = await runServer(argv.slice(1));
     // The server has shut down in order; end now rather than wait on stray handles.
-    process.exit(serverExit);
+    process.exit(code);
   }
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
