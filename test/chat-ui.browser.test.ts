@@ -75,8 +75,10 @@ async function startPathProxy(targetPort: number, prefix: string): Promise<PathP
   };
 }
 
-function agentMessage(page: Page, text: string) {
-  return page.locator('.msg.agent .body').filter({ hasText: new RegExp(`^\\s*${text}\\s*$`) });
+/** The agent message bubble whose text has a line that reads exactly `line` (raw input lands inside the last agent message). */
+function agentMessage(page: Page, line: string) {
+  const escaped = line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.locator('.msg.agent .body').filter({ hasText: new RegExp(`(^|\\n)\\s*${escaped}[ \\t]*($|\\n)`) });
 }
 
 async function waitForStatus(page: Page, status: string): Promise<void> {
@@ -207,6 +209,21 @@ describe.skipIf(!HAVE_CHROMIUM)('chat UI in Chromium', () => {
     await page.locator('#draft').fill('');
   });
 
+  it('dropping a file on the page uploads it too', async () => {
+    const dataTransfer = await page.evaluateHandle(
+      `(() => { const dt = new DataTransfer(); dt.items.add(new File(['dropped\\n'], 'dropped.txt', { type: 'text/plain' })); return dt; })()`,
+    );
+    await page.dispatchEvent('#messages', 'dragenter', { dataTransfer });
+    expect(await page.locator('#drop-overlay').isVisible()).toBe(true);
+    await page.dispatchEvent('#messages', 'drop', { dataTransfer });
+    expect(await page.locator('#drop-overlay').isVisible()).toBe(false);
+    await page.waitForFunction(`document.getElementById('draft').value.includes('dropped.txt"')`, undefined, { timeout: UI_TIMEOUT });
+    const match = /^ @"(\/[^"]+\/dropped\.txt)"$/.exec(await page.locator('#draft').inputValue());
+    expect(match).not.toBeNull();
+    expect(readFileSync(match![1]!, 'utf8')).toBe('dropped\n');
+    await page.locator('#draft').fill('');
+  });
+
   it('control mode sends every key press raw: `hi` + Enter makes the agent echo it', async () => {
     await page.locator('#control-mode').check();
     expect(await page.locator('#draft').isVisible()).toBe(false);
@@ -250,6 +267,8 @@ describe.skipIf(!HAVE_CHROMIUM)('chat UI in Chromium', () => {
       expect(await full.locator('header h1').textContent()).toBe('AgentAPI chat');
       await agentMessage(full, 'Echo: hi').waitFor({ timeout: UI_TIMEOUT });
       await full.screenshot({ path: path.join(ARTIFACTS, 'chat-ui-full.png') });
+      await full.emulateMedia({ colorScheme: 'dark' });
+      await full.screenshot({ path: path.join(ARTIFACTS, 'chat-ui-full-dark.png') });
     } finally {
       await full.close();
     }

@@ -1,13 +1,24 @@
-// The minimal, self-contained chat page served at /chat/ and /chat/embed
-// (§3.11). Every URL it needs is derived from --chat-base-path, so the page
-// keeps working behind a proxy that mounts it elsewhere. It must never
-// reference external resources (no CDN, fonts or images from the network).
+// The self-contained chat page served at /chat/ and /chat/embed (§3.11): the
+// markup, with the stylesheet and browser script inlined. Every URL it holds
+// is derived from --chat-base-path (§3.11.2), so the page keeps working behind
+// a proxy that mounts it elsewhere. It must never reference external
+// resources (no CDN, fonts or images from the network).
 import { CHAT_CLIENT_SCRIPT } from './client-script.js';
+import { CHAT_STYLES } from './styles.js';
 
 export interface ChatPageOptions {
   /** The --chat-base-path value, e.g. `/chat` or `/proxy/agent/chat/`. */
   chatBasePath: string;
   /** `/chat/embed`: no page header, for iframes. */
+  embed: boolean;
+}
+
+/** The config the browser script reads from `window.CHAT_CONFIG`. */
+export interface ChatConfig {
+  /** --chat-base-path without trailing slashes: the prefix of every chat URL. */
+  basePath: string;
+  /** The default `<api>`: the parent of the chat base path. */
+  apiBase: string;
   embed: boolean;
 }
 
@@ -22,6 +33,14 @@ export function chatApiBase(chatBasePath: string): string {
   return trimmed.slice(0, Math.max(0, trimmed.lastIndexOf('/')));
 }
 
+export function chatConfig(options: ChatPageOptions): ChatConfig {
+  return {
+    basePath: trimChatBasePath(options.chatBasePath),
+    apiBase: chatApiBase(options.chatBasePath),
+    embed: options.embed,
+  };
+}
+
 /** JSON safe to inline in a <script> element (no `</script>`, no U+2028). */
 function inlineJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (ch) => {
@@ -29,33 +48,51 @@ function inlineJson(value: unknown): string {
   });
 }
 
-const STYLE = `
-  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
-  body { margin: 0; height: 100vh; display: flex; flex-direction: column; }
-  header { display: flex; gap: .75rem; align-items: center; padding: .5rem 1rem; border-bottom: 1px solid #8884; }
-  header h1 { font-size: 1rem; margin: 0; flex: 1; }
-  .bar { display: flex; gap: .5rem; align-items: center; padding: .25rem 1rem; }
-  .status { font-size: .8rem; padding: .1rem .5rem; border-radius: 1rem; background: #8883; }
-  .status.stable { background: #2a73; } .status.running { background: #e903; } .status.offline { background: #d333; }
-  #messages { flex: 1; overflow-y: auto; padding: 1rem; display: flex; flex-direction: column; gap: .75rem; }
-  .msg { max-width: 100%; padding: .5rem .75rem; border-radius: .5rem; white-space: pre-wrap; overflow-wrap: anywhere; }
-  .msg.user { align-self: flex-end; background: #36c3; }
-  .msg.agent { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; background: #8882; }
-  form { display: flex; gap: .5rem; padding: .75rem 1rem; border-top: 1px solid #8884; }
-  textarea { flex: 1; min-height: 3rem; resize: vertical; font: inherit; }
-  #toasts { position: fixed; top: .5rem; right: .5rem; display: flex; flex-direction: column; gap: .5rem; }
-  .toast { padding: .5rem .75rem; border-radius: .5rem; background: #d33; color: #fff; display: flex; gap: .5rem; }
-  .toast.warning { background: #b80; }
-  .toast button { background: none; border: 0; color: inherit; cursor: pointer; }
-`;
+function escapeAttribute(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+function renderTop(config: ChatConfig): string {
+  const openFull = `<a id="full-link" href="${escapeAttribute(`${config.basePath}/`)}" target="_blank" rel="noopener">Open full chat \u2197</a>`;
+  const controlSwitch =
+    '<label class="switch" title="Send every key press straight to the agent">' +
+    '<input id="control-mode" type="checkbox" role="switch"><span>Control mode</span></label>';
+  const header = config.embed ? '' : '<header class="app-header"><h1>AgentAPI chat</h1></header>\n';
+  return `${header}<div class="statusbar">
+<span id="status" class="status" data-status="unknown" role="status" aria-live="polite" aria-atomic="true"><span class="dot" aria-hidden="true"></span><span class="visually-hidden">Agent status: </span><span id="status-text">unknown</span></span>
+<span id="agent-type" class="agent-type"></span>
+<span class="spacer"></span>
+${controlSwitch}
+${config.embed ? openFull : ''}
+</div>`;
+}
+
+const CONVERSATION = `<div id="messages" class="messages" role="log" aria-live="polite" aria-label="Conversation" tabindex="0">
+<p id="empty" class="empty">No messages yet.</p>
+</div>`;
+
+const COMPOSER = `<form id="composer" class="composer" autocomplete="off">
+<div id="uploads" class="uploads" aria-live="polite"></div>
+<div id="text-field" class="field">
+<label for="draft" class="visually-hidden">Message to the agent</label>
+<textarea id="draft" rows="1" placeholder="Message the agent\u2026" aria-describedby="hint" disabled></textarea>
+</div>
+<div id="control-field" class="field" hidden>
+<label for="control-input" class="visually-hidden">Control mode: each key press is sent to the agent</label>
+<textarea id="control-input" rows="1" placeholder="Control mode: every key you press here goes straight to the agent (arrows, Esc, Tab, Ctrl+letter\u2026)" aria-describedby="hint"></textarea>
+</div>
+<div id="control-keys" class="control-keys" aria-hidden="true"></div>
+<div class="actions">
+<input id="file" type="file" multiple class="visually-hidden" tabindex="-1" aria-hidden="true">
+<button id="attach" type="button" class="btn">Attach file</button>
+<span id="hint" class="hint"></span>
+<button id="interrupt" type="button" class="btn danger" title="Send Esc to the agent" hidden>Interrupt</button>
+<button id="send" type="submit" class="btn primary" disabled>Send</button>
+</div>
+</form>`;
 
 export function renderChatPage(options: ChatPageOptions): string {
-  const config = {
-    basePath: trimChatBasePath(options.chatBasePath),
-    apiBase: chatApiBase(options.chatBasePath),
-    embed: options.embed,
-  };
-  const header = options.embed ? '' : '<header><h1>AgentAPI chat</h1></header>';
+  const config = chatConfig(options);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -63,19 +100,16 @@ export function renderChatPage(options: ChatPageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>AgentAPI chat</title>
 <link rel="icon" href="data:,">
-<style>${STYLE}</style>
+<style>${CHAT_STYLES}</style>
 </head>
-<body>
-${header}
-<div class="bar"><span id="status" class="status unknown">unknown</span>
-<button id="interrupt" type="button" hidden>Interrupt</button></div>
-<main id="messages" aria-live="polite"></main>
-<form onsubmit="return false">
-<textarea id="draft" placeholder="Message the agent (Enter sends, Shift+Enter for a new line)" disabled></textarea>
-<label>Attach <input id="file" type="file" hidden></label>
-<button id="send" type="button" disabled>Send</button>
-</form>
-<div id="toasts"></div>
+<body class="${options.embed ? 'embed' : 'full'}">
+<div class="app">
+${renderTop(config)}
+${CONVERSATION}
+${COMPOSER}
+</div>
+<div id="toasts" class="toasts" role="region" aria-label="Notifications" aria-live="assertive" aria-relevant="additions"></div>
+<div id="drop-overlay" class="drop-overlay" hidden>Drop files to attach them</div>
 <script>window.CHAT_CONFIG = ${inlineJson(config)};</script>
 <script>${CHAT_CLIENT_SCRIPT}</script>
 </body>
