@@ -40,7 +40,8 @@ export function parseCronExpression(expression: string): CronParse {
     const fields = trimmed === '' ? [] : trimmed.split(/\s+/);
     if (fields.length === 5) fields.push('*');
     if (fields.length !== 6) {
-      return { ok: false, error: `expected 5 or 6 fields (sec min hour dom month [dow]), found ${fields.length}: ${JSON.stringify(trimmed)}` };
+      const found = `found ${fields.length}: ${JSON.stringify(trimmed)}`;
+      return { ok: false, error: `expected 5 or 6 fields (sec min hour dom month [dow]), ${found}` };
     }
     pattern = fields.join(' ');
   }
@@ -78,10 +79,11 @@ export class CronScheduler {
     if (this.state !== 'idle') return;
     this.state = 'running';
     for (const entry of this.entries) {
-      const job = new Cron(entry.pattern, {
+      const options = {
         ...CRONER_OPTIONS,
         catch: (err: unknown) => this.logger.error({ error: errorText(err) }, 'cron job failed'),
-      }, () => {
+      };
+      const job = new Cron(entry.pattern, options, () => {
         if (this.state === 'running') entry.run();
       });
       this.jobs.push(job);

@@ -44,7 +44,9 @@ export function waitForDependencies(
       unsubscribe();
       clearInterval(timer.heartbeat);
       signal.removeEventListener('abort', onAbort);
-      if (outcome === 'satisfied' && waited) sendStreamLine(sink, logSourceId, clock, `Dependencies satisfied after ${elapsed()}`);
+      if (outcome === 'satisfied' && waited) {
+        sendStreamLine(sink, logSourceId, clock, `Dependencies satisfied after ${elapsed()}`);
+      }
       resolve(outcome);
     };
     const onAbort = (): void => finish('abandoned', true);

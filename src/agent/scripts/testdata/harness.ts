@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
-import type { LogEntry, ScriptTiming } from '../../../protocol/agent-reports.js';
+import { logEntrySchema, scriptTimingSchema, type LogEntry, type ScriptTiming } from '../../../protocol/agent-reports.js';
 import { scriptRecordSchema, type ScriptRecord } from '../../../protocol/manifest.js';
 import type { LogSink, TimingReporter } from '../collaborators.js';
 import type { WorkspaceIdentity } from '../environment.js';
@@ -16,9 +16,12 @@ export interface SentLine extends LogEntry {
   logSourceId: string;
 }
 
+/** Records every line; lines that break the wire schema land in `invalid`. */
 export class RecordingSink implements LogSink {
   readonly sent: SentLine[] = [];
+  readonly invalid: unknown[] = [];
   send(logSourceId: string, entry: LogEntry): void {
+    if (!logEntrySchema.safeParse(entry).success) this.invalid.push(entry);
     this.sent.push({ logSourceId, ...entry });
   }
   outputs(logSourceId: string): string[] {
@@ -26,8 +29,10 @@ export class RecordingSink implements LogSink {
   }
 }
 
+/** Records timings; one that breaks the wire schema lands in `invalid` instead. */
 export class RecordingReporter implements TimingReporter {
   readonly timings: ScriptTiming[] = [];
+  readonly invalid: unknown[] = [];
   /** Number of upcoming calls that reject. */
   failNext = 0;
   calls = 0;
@@ -37,7 +42,8 @@ export class RecordingReporter implements TimingReporter {
       this.failNext--;
       throw new Error('control plane unavailable');
     }
-    this.timings.push(timing);
+    if (scriptTimingSchema.safeParse(timing).success) this.timings.push(timing);
+    else this.invalid.push(timing);
   }
 }
 
