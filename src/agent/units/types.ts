@@ -28,6 +28,11 @@ export type UnitErrorCode =
   | 'FAILED_TO_ADD_DEPENDENCY'
   | 'GRAPH_NOT_INITIALIZED';
 
+export interface DotOptions {
+  /** Print each node as `<id> [label=<JSON-quoted name>];` (`taskyard sync graph --labels`). */
+  labels?: boolean;
+}
+
 /** What the runner and the socket server use. All mutations are synchronous and atomic. */
 export interface UnitManagerApi {
   register(id: string): void;
@@ -38,7 +43,8 @@ export interface UnitManagerApi {
   getAllDependencies(unit: string): DependencySnapshot[];
   getUnmetDependencies(unit: string): DependencySnapshot[];
   listUnits(): UnitSnapshot[];
-  exportDOT(name: string): string;
+  /** DOT text, no trailing newline; throws GRAPH_NOT_INITIALIZED before the first addDependency. */
+  exportDOT(name: string, options?: DotOptions): string;
   /** Resolves at the next successful mutation. */
   watch(): Promise<void>;
   /** Calls `listener` after each successful mutation; returns an unsubscribe. */
