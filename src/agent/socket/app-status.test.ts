@@ -1,6 +1,7 @@
 // `POST /api/v1/app-status` (§4.2): validated with the shared protocol schema
 // and handed to the forwarder the agent passes in; no forwarder, or a failing
 // one, is a 502.
+// Must never leave a server, socket file or child process behind.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppStatus } from '../../protocol/app-status.js';
 import { SOCKET_ROUTES } from './protocol.js';

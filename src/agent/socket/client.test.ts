@@ -1,6 +1,7 @@
 // AgentSocketClient against the real server (and a few fake ones): every
 // method, errors carrying the server's text and status, connection failures,
 // and watch() — events without any request after opening, clean close, 404.
+// Must never leave a server, socket file or child process behind.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

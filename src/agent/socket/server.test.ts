@@ -2,6 +2,7 @@
 // shutdown rules (§4.1), every acceptance check of §4.5, endpoint semantics
 // (§4.2–4.3) and error mapping (§4.4), each response checked against the
 // shared zod schemas.
+// Must never leave a server, socket file or child process behind.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';

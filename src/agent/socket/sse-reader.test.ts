@@ -1,4 +1,5 @@
 // SseReader: events split across chunks, comments, CRLF, multi-line data.
+// In-process only: must never open sockets or spawn processes.
 import { describe, expect, it } from 'vitest';
 import { SseReader } from './sse-reader.js';
 

@@ -1,6 +1,7 @@
 // The watch stream (§4.2) over a real socket: the immediate event, one event
 // per successful mutation (none for failed ones), `: ping` comments, and the
 // §4.5 latency check (< 50 ms after `complete`).
+// Must never leave a server, socket file or child process behind.
 import { request, type IncomingMessage } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SOCKET_ROUTES } from './protocol.js';

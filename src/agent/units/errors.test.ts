@@ -1,5 +1,6 @@
 // Error texts and codes of the unit manager (§1.2): exact wrapped messages and
 // errors.Is-like matching through wrapping, joining and foreign `cause` chains.
+// In-process only: must never open sockets or spawn processes.
 import { describe, expect, it } from 'vitest';
 import { failedToAddDependency, isUnitError, UNIT_ERROR_MESSAGES, unitError, UnitError, wrapUnitError } from './errors.js';
 import { UnitManager } from './manager.js';

@@ -1,6 +1,7 @@
 // DependencyGraph: vertex numbering, cycle rejection and the byte-exact DOT
 // goldens of §1.4.4 (testdata/*.dot, no trailing newline), through both the
 // graph and the manager's exportDOT.
+// In-process only: must never open sockets or spawn processes.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isUnitError } from './errors.js';

@@ -3,6 +3,7 @@
 // 50 attempts to close the cycle D→A on chain A→B→C→D. JavaScript has no
 // threads, so "concurrent" means tasks interleaving at every await — exactly
 // where a non-atomic mutation would show torn state.
+// In-process only: must never rely on wall-clock timing, just on interleaving.
 import { describe, expect, it } from 'vitest';
 import { isUnitError } from './errors.js';
 import { UnitManager } from './manager.js';

@@ -1,6 +1,7 @@
 // Conformance tests for the unit manager: every acceptance check of spec
 // agent.md §1.5 (the DOT goldens live in graph.test.ts, concurrency in
 // manager.concurrency.test.ts), plus change notification semantics.
+// In-process only: must never open sockets or spawn processes.
 import { describe, expect, it } from 'vitest';
 import { isUnitError } from './errors.js';
 import { UnitManager } from './manager.js';

@@ -1,4 +1,5 @@
 // parseGoDuration against Go's time.ParseDuration: values and exact errors.
+// In-process only: must never open sockets or spawn processes.
 import { describe, expect, it } from 'vitest';
 import { parseGoDuration } from './go-duration.js';
 

@@ -1,6 +1,7 @@
 // `taskyard sync` runs in scripts' tight loops, so its module graph must stay
 // small: walk the runtime imports (not `import type`) from sync-command.ts and
 // fail on anything beyond the socket client, its wire types and commander.
+// Static: must never import or run the modules it inspects.
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

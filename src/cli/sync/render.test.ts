@@ -1,5 +1,6 @@
 // Table layout (§5.6) and the status/list renderers (§5.4–5.5) as pure
 // functions; the byte-exact goldens run through the real bin in sync-cli.test.ts.
+// In-process only: must never open sockets or spawn processes.
 import { describe, expect, it } from 'vitest';
 import type { StatusResponse } from '../../agent/socket/protocol.js';
 import { LIST_COLUMNS, renderList, renderStatus, selectColumns, STATUS_COLUMNS } from './render.js';

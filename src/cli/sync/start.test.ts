@@ -2,6 +2,7 @@
 // until OTHER `taskyard sync` processes start and complete its dependencies,
 // with proof from the server's request log that nothing is polled while
 // waiting; `--timeout`; and the polling fallback for agents without /watch.
+// Must never leave a server, socket file or child process behind.
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -2,6 +2,7 @@
 // SocketServer in this process, compared byte-for-byte with the goldens of
 // spec agent.md §5.7 (testdata/*.golden), plus socket resolution, argument
 // errors and connection failures.
+// Must never leave a server, socket file or child process behind.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UnitManager } from '../../agent/units/manager.js';
 import { startServer, type RunningServer } from '../../agent/socket/testdata/socket-fixture.js';
