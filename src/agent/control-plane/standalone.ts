@@ -3,6 +3,7 @@
 // It never opens a network connection and never orders a shutdown; signals do.
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import type { AppHealth } from '../../protocol/app-health.js';
 import type { AppStatus } from '../../protocol/app-status.js';
 import type { LogEntry, ScriptTiming } from '../../protocol/agent-reports.js';
 import type { LifecycleState } from '../../protocol/lifecycle.js';
@@ -45,7 +46,15 @@ export class StandaloneControlPlane implements ControlPlane {
   }
 
   async reportUnits(report: UnitsReport): Promise<void> {
-    this.logger.debug({ units: report.units }, 'units changed');
+    this.logger.info({ units: report.units, dependencies: report.dependencies }, 'units changed');
+  }
+
+  async reportAppHealth(healths: Record<string, AppHealth>): Promise<void> {
+    this.logger.info({ healths }, 'app health changed');
+  }
+
+  async reportAppStatus(status: AppStatus): Promise<void> {
+    this.logger.info({ app_status: status }, 'app status');
   }
 
   async forwardAppStatus(status: AppStatus): Promise<void> {
