@@ -1,7 +1,8 @@
 // Everything the workspace agent says to or hears from its control plane, as
-// one interface. The agent never knows whether a real server (HTTP) or the
-// standalone log stands behind it, so the server-backed client (a later step)
-// plugs in without touching the agent.
+// one interface. The agent never knows whether a real server (http.ts) or the
+// standalone log (standalone.ts) stands behind it. Types only: it must never
+// hold behaviour.
+import type { AppHealth } from '../../protocol/app-health.js';
 import type { AppStatus } from '../../protocol/app-status.js';
 import type { LifecycleState } from '../../protocol/lifecycle.js';
 import type { Manifest } from '../../protocol/manifest.js';
@@ -21,8 +22,16 @@ export interface ControlPlane {
   /** Script output lines; batching is the implementation's business. */
   readonly logSink: LogSink;
   readonly timingReporter: TimingReporter;
+  /** Latest snapshot wins; resolves once it (or a newer one) was accepted. */
   reportUnits(report: UnitsReport): Promise<void>;
-  /** `POST /api/v1/app-status` on the agent socket ends up here. */
+  /** Health changes by app id (§3.5.1); resolves once accepted. */
+  reportAppHealth(healths: Record<string, AppHealth>): Promise<void>;
+  /** The task app watcher's reports (§3.5.2): retried until accepted, the latest wins. */
+  reportAppStatus(status: AppStatus): Promise<void>;
+  /**
+   * `POST /api/v1/app-status` on the agent socket ends up here. Rejects when
+   * it cannot be delivered soon, so the socket can answer 502.
+   */
   forwardAppStatus(status: AppStatus): Promise<void>;
   /** Calls `listener` once when the control plane orders a shutdown. */
   onShutdown(listener: (command: ShutdownCommand) => void): void;
