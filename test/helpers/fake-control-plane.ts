@@ -139,11 +139,6 @@ export class FakeControlPlane {
     return this.accepted<{ state: string }>('lifecycle').map((b) => b.state);
   }
 
-  /** Accepted lifecycle states with consecutive repeats (re-posts after a (re)connect) collapsed. */
-  lifecycleTransitions(): string[] {
-    return this.lifecycleStates().filter((s, i, all) => i === 0 || all[i - 1] !== s);
-  }
-
   async waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {

@@ -1,7 +1,8 @@
 // The control plane's command channel, `GET .../events` (agent.md §3.2.3):
 // kept open for the agent's whole life and reopened with backoff (1 s
 // doubling to 30 s) whenever it fails or ends. Each successful (re)connect is
-// announced through `onConnect` (so the client can re-post its state); a
+// announced through `onConnect` (so the client can re-post its state after a
+// reconnect); a
 // valid `shutdown` event reaches `onShutdown` once, repeats are ignored;
 // `: ping` comments only keep the idle watchdog quiet. It must never post
 // anything itself and never retry a request other than its own stream.
@@ -20,7 +21,8 @@ export interface CommandChannelOptions {
   noteStatus: (status: number) => void;
   /** Aborted when the client dies (token rejected, closed): the channel stops. */
   stopSignal: AbortSignal;
-  onConnect: () => void;
+  /** `reconnect` is false for the channel's first connection. */
+  onConnect: (reconnect: boolean) => void;
   onShutdown: (event: ShutdownEvent) => void;
   logger: Logger;
   backoff: BackoffTiming;
@@ -32,6 +34,7 @@ export class CommandChannel {
   private readonly stopper = new AbortController();
   private running: Promise<void> | undefined;
   private shutdownSeen = false;
+  private connections = 0;
 
   constructor(private readonly options: CommandChannelOptions) {}
 
@@ -56,7 +59,7 @@ export class CommandChannel {
         if (res.status === 200 && res.body) {
           backoff.reset();
           logger.info('connected to the control plane command channel');
-          this.options.onConnect();
+          this.options.onConnect(this.connections++ > 0);
           await readSseEvents(res.body, (event) => this.dispatch(event), { signal, idleTimeoutMs: this.options.idleTimeoutMs });
           if (!signal.aborted) logger.warn('control plane command channel ended; reconnecting');
         } else {

@@ -215,6 +215,9 @@ describe('command channel', () => {
     await c.reportAppHealth({ [IDS.app]: 'healthy' });
     const snapshot = { units: [{ unit: 'coder_script.x', status: 'completed' as const, is_ready: true }], dependencies: [] };
     await c.reportUnits(snapshot);
+    // The first connect re-posted nothing.
+    expect(fake.lifecycleStates()).toEqual(['ready']);
+    expect(fake.accepted('units')).toHaveLength(1);
     const before = fake.requests.length;
     // Refuse the first reconnect: the channel keeps trying.
     fake.override = ({ path, count }) => (path === 'events' && count === 2 ? { status: 503 } : undefined);

@@ -110,7 +110,9 @@ export class HttpControlPlane implements ControlPlane {
       open: (signal) => this.transport.open(EVENTS_PATH, signal),
       noteStatus: (status) => this.retrier.noteStatus(status),
       stopSignal: this.retrier.signal,
-      onConnect: () => this.repostState(),
+      onConnect: (reconnect) => {
+        if (reconnect) this.repostState();
+      },
       onShutdown: (event) => {
         this.logger.info({ build_id: event.build_id, grace_period_ms: event.grace_period_ms }, 'control plane ordered a shutdown');
         for (const listener of this.shutdownListeners) listener({ buildId: event.build_id, gracePeriodMs: event.grace_period_ms });
@@ -206,7 +208,12 @@ export class HttpControlPlane implements ControlPlane {
     }
   }
 
-  /** §3.2.3: after every (re)connect the server gets the current state again. */
+  /**
+   * §3.2.3: after a reconnect the server gets the current state again. The
+   * first connect re-posts nothing: nothing can have been lost yet, and every
+   * report is still on its way by itself (so lifecycle reads `created,
+   * starting, ready` without repeats).
+   */
   private repostState(): void {
     const failed = (what: string) => (err: unknown) => this.logger.debug({ error: errorText(err) }, `re-posting ${what} failed`);
     // A report still queued or retrying carries the newest state anyway.
