@@ -2,11 +2,12 @@
 // §3.3, §3.4). It creates exactly ONE unit manager and hands that same
 // instance to the script runner and the socket server, so scripts and
 // `taskyard sync` see and affect the same units. It wires and sequences; the
-// behaviour lives in units/, scripts/ and socket/.
+// behaviour lives in units/, scripts/, socket/ and apps/.
 import type { Logger } from 'pino';
 import type { LifecycleState } from '../protocol/lifecycle.js';
 import type { Manifest } from '../protocol/manifest.js';
 import type { AgentConfig } from './agent-config.js';
+import { AppMonitor } from './apps/app-monitor.js';
 import type { ControlPlane } from './control-plane/types.js';
 import { anyScriptFailure, ScriptRunner, type RunnerTuning } from './scripts/index.js';
 import { SocketServer } from './socket/server.js';
@@ -34,6 +35,7 @@ export class WorkspaceAgent {
   private runner: ScriptRunner | undefined;
   private socket: SocketServer | undefined;
   private reporter: UnitsReporter | undefined;
+  private apps: AppMonitor | undefined;
   private initialized = false;
   private stopping = false;
   private requestStop!: (reason: string) => void;
@@ -167,6 +169,19 @@ export class WorkspaceAgent {
     if (this.stopping) return;
     this.report(state);
     runner.startCron();
+    this.startApps(manifest);
+  }
+
+  /** App health checks and the task app watcher (§3.5.1–§3.5.2), last step of §3.3.2. */
+  private startApps(manifest: Manifest): void {
+    const { controlPlane, logger } = this.options;
+    this.apps = new AppMonitor({
+      manifest,
+      reportHealth: (healths) => controlPlane.reportAppHealth(healths),
+      reportStatus: (status) => controlPlane.reportAppStatus(status),
+      logger,
+    });
+    this.apps.start();
   }
 
   /** §3.4, in the normative order. */
@@ -174,6 +189,8 @@ export class WorkspaceAgent {
     const { controlPlane, logger } = this.options;
     const runner = this.runner!;
     this.report('shutting_down');
+    // Stop scripts shut the task app down: probing it meanwhile would report it unhealthy.
+    await this.apps?.stop();
     let final: LifecycleState = 'off';
     if (this.initialized) {
       try {
