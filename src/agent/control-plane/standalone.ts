@@ -50,7 +50,7 @@ export class StandaloneControlPlane implements ControlPlane {
   }
 
   async reportAppHealth(healths: Record<string, AppHealth>): Promise<void> {
-    this.logger.info({ healths }, 'app health changed');
+    this.logger.info({ healths }, 'app health report');
   }
 
   async reportAppStatus(status: AppStatus): Promise<void> {

@@ -15,7 +15,10 @@ export interface ShutdownCommand {
 }
 
 export interface ControlPlane {
-  /** Fetched once at start (retried by the implementation until it succeeds). */
+  /**
+   * Fetched once at start, retried by the implementation through transient
+   * failures; an invalid manifest or a final refusal rejects (the agent exits 1).
+   */
   fetchManifest(): Promise<Manifest>;
   /** Each transition, in order; resolves once accepted. */
   reportLifecycle(state: LifecycleState, changedAt: Date): Promise<void>;
