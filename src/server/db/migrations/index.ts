@@ -1,0 +1,11 @@
+// The ordered list of schema migrations (spec §2.4). To add one, create
+// `NNNN_<name>.ts` exporting a Migration with the next version and append it
+// here. Never reorder, renumber or edit entries that have shipped.
+import { migration0001 } from './0001_initial.js';
+import type { Migration } from './types.js';
+
+export type { Migration } from './types.js';
+
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+];
