@@ -204,8 +204,9 @@ export class WorkspaceAgent {
     this.report(final);
     await runner.close();
     this.reporter?.stop();
-    await this.socket?.close();
+    // The final state must have reached the control plane before the socket goes (§3.6: `off`, then no socket).
     await this.lifecycle;
+    await this.socket?.close();
     await controlPlane.close(LOG_FLUSH_LIMIT_MS);
   }
 }
