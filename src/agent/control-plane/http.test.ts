@@ -258,8 +258,10 @@ describe('token rejection (§3.2.1)', () => {
     await expect(c.reportUnits({ units: [], dependencies: [] })).rejects.toMatchObject({ code: 'TOKEN_REJECTED' });
     expect(fatal).toHaveLength(1);
     expect(fatal[0]!.code).toBe('TOKEN_REJECTED');
+    // A request already on the wire when the token was rejected may still land; after that, silence.
+    await new Promise((r) => setTimeout(r, 50));
     const calls = fake.requests.length;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 200));
     expect(fake.requests.length).toBe(calls); // nothing retries any more
   });
 
