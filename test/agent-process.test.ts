@@ -65,6 +65,15 @@ describe('taskyard agent: bad input', () => {
     });
   });
 
+  it('SIGTERM while the control plane is unreachable ends the agent promptly with exit 0', async () => {
+    // Port 9 (discard) is closed on loopback: every manifest request fails and is retried.
+    const agent = startTaskyard(['agent', '--url', 'http://127.0.0.1:9', '--token', 't', '--socket-path', path.join(dir, 's.sock')]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const t0 = Date.now();
+    expect(await agent.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+  });
+
   it('a second agent on the same socket runs without a socket and says why; the first keeps serving', async () => {
     const socket = path.join(dir, 'shared.sock');
     const manifest = path.join(dir, 'm.json');

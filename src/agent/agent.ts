@@ -64,7 +64,19 @@ export class WorkspaceAgent {
     this.report('created');
     let manifest: Manifest;
     try {
-      manifest = await controlPlane.fetchManifest();
+      // A stop order while the manifest is still being fetched (control plane
+      // unreachable) ends the agent: nothing has started, so nothing needs stopping.
+      const fetched = await Promise.race([
+        controlPlane.fetchManifest(),
+        this.stopRequested.then((reason) => ({ stoppedBeforeStart: reason })),
+      ]);
+      if ('stoppedBeforeStart' in fetched) {
+        logger.info({ reason: fetched.stoppedBeforeStart }, 'stopped before the manifest arrived');
+        // Nothing was delivered so far; do not hold the stop up for long.
+        await controlPlane.close(1_000).catch(() => undefined);
+        return 0;
+      }
+      manifest = fetched;
     } catch (err) {
       logger.error({ err: String(err) }, 'failed to get manifest');
       process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
