@@ -8,6 +8,7 @@ type Register = (program: Command) => void;
 const SUBCOMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   agent: async () => (await import('./agent-command.js')).registerAgentCommand,
   sync: async () => (await import('./sync/sync-command.js')).registerSyncCommand,
+  server: async () => (await import('./server-command.js')).registerServerCommand,
 };
 
 export const TASKYARD_VERSION = '0.1.0';

@@ -1,0 +1,30 @@
+// The ServerContext: everything a route module, startup step or background
+// service may use, built once by the composition root (server.ts) and passed
+// down. Modules take what they need from it; they never create their own
+// pool, logger, registry or event bus. Add a field here (and set it in
+// server.ts) when a new shared collaborator appears.
+import type { Logger } from 'pino';
+import type { ServerConfig } from './config.js';
+import type { EventBus } from './db/event-bus.js';
+import type { Sql } from './db/storage.js';
+import type { ServerMetrics } from './metrics.js';
+
+export interface ServerContext {
+  config: ServerConfig;
+  /** The URL agents and clients reach this server at (never ends with `/`). */
+  accessUrl: string;
+  logger: Logger;
+  /** Connection pool; use `sql.begin()` for transactions. */
+  sql: Sql;
+  /** Cross-replica notifications (LISTEN/NOTIFY `taskyard_events`). */
+  events: EventBus;
+  metrics: ServerMetrics;
+  /** Aborted when shutdown begins: SSE streams and loops end on it. */
+  shutdownSignal: AbortSignal;
+  /** Unique per server process (e.g. provisioner_jobs.worker_id). */
+  replicaId: string;
+  /** Package version (buildinfo). */
+  version: string;
+  /** Where one-time messages for the operator go (the first user's token line). */
+  stdout: NodeJS.WritableStream;
+}
