@@ -9,6 +9,7 @@ const SUBCOMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   agent: async () => (await import('./agent-command.js')).registerAgentCommand,
   sync: async () => (await import('./sync/sync-command.js')).registerSyncCommand,
   server: async () => (await import('./server-command.js')).registerServerCommand,
+  login: async () => (await import('./login-command.js')).registerLoginCommand,
 };
 
 export const TASKYARD_VERSION = '0.1.0';

@@ -4,6 +4,7 @@
 // pool, logger, registry or event bus. Add a field here (and set it in
 // server.ts) when a new shared collaborator appears.
 import type { Logger } from 'pino';
+import type { AuthService } from './auth/auth-service.js';
 import type { ServerConfig } from './config.js';
 import type { EventBus } from './db/event-bus.js';
 import type { Sql } from './db/storage.js';
@@ -19,6 +20,8 @@ export interface ServerContext {
   /** Cross-replica notifications (LISTEN/NOTIFY `taskyard_events`). */
   events: EventBus;
   metrics: ServerMetrics;
+  /** Users, API tokens and token checks (§3); route auth: auth/middleware.ts. */
+  auth: AuthService;
   /** Aborted when shutdown begins: SSE streams and loops end on it. */
   shutdownSignal: AbortSignal;
   /** Unique per server process (e.g. provisioner_jobs.worker_id). */

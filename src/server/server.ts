@@ -8,6 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
 import { buildApp } from './api/app.js';
+import { AuthService } from './auth/auth-service.js';
+import { createFirstUserOnStart } from './auth/first-user.js';
 import { accessUrlFor, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import type { EmbeddedPostgresOptions } from './db/embedded-postgres.js';
@@ -39,7 +41,7 @@ export type StartBackgroundService = (ctx: ServerContext) => BackgroundService |
  * The first user (§3.3) is created before them so reconciliation sees a complete user table.
  */
 const STARTUP_STEPS: readonly StartupStep[] = [
-  // { name: 'first user', run: createFirstUserOnStart },   ← auth (§3.3)
+  { name: 'first user', run: createFirstUserOnStart },
   // { name: 'load templates', run: loadTemplates },        ← templates (§4.1)
   // { name: 'reconcile', run: reconcile },                 ← provisioner (§4.6)
 ];
@@ -97,6 +99,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       sql: storage.sql,
       events,
       metrics: createServerMetrics(),
+      auth: new AuthService(storage.sql),
       shutdownSignal: shutdown.signal,
       replicaId: randomUUID(),
       version: packageVersion(),

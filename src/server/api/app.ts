@@ -8,12 +8,14 @@ import type { App, AppEnv } from './env.js';
 import { errorBody, HttpError, MESSAGES } from './errors.js';
 import { requestLog } from './request-log.js';
 import { registerSystemRoutes } from './system-routes.js';
+import { registerUsersRoutes } from './users-routes.js';
 
 export type RegisterRoutes = (app: App, ctx: ServerContext) => void;
 
 /** Route modules, registered in this order. */
 const ROUTE_MODULES: readonly RegisterRoutes[] = [
   registerSystemRoutes,
+  registerUsersRoutes,
 ];
 
 export function buildApp(ctx: ServerContext): App {
