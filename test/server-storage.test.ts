@@ -3,7 +3,7 @@
 // (idempotent, two migrators at once) and the LISTEN/NOTIFY event bus. Must
 // never leave a postmaster running: every cluster started here is stopped.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -15,6 +15,7 @@ import { EventBus } from '../src/server/db/event-bus.js';
 import { migrate } from '../src/server/db/migrate.js';
 import { MIGRATIONS, type Migration } from '../src/server/db/migrations/index.js';
 import { lookupOsUser } from '../src/server/db/os-user.js';
+import { binariesRunnableBy, resolvePostgresBinaries } from '../src/server/db/postgres-binaries.js';
 import { openStorage, type Sql } from '../src/server/db/storage.js';
 import { usePostgres } from './helpers/postgres.js';
 
@@ -121,6 +122,25 @@ describe('embedded PostgreSQL', () => {
       `embedded postgres: data directory ${dataDir} is not accessible by OS user "postgres"; use a --data-dir outside /root or --postgres-url`,
     );
     expect(existsSync(join(dataDir, 'postgres'))).toBe(false);
+  });
+
+  it.runIf(isRoot)('copies the binaries to a root-owned cache when the OS user cannot reach node_modules', () => {
+    const installed = resolvePostgresBinaries();
+    const locked = mkdtempSync(join(tmpdir(), 'taskyard-locked-bin-')); // 0700, like /root
+    tempDirs.push(locked);
+    cpSync(installed.nativeDir, join(locked, 'native'), { recursive: true, verbatimSymlinks: true });
+    copyFileSync(join(installed.nativeDir, '..', 'package.json'), join(locked, 'package.json'));
+    const unreachable = { nativeDir: join(locked, 'native'), initdb: join(locked, 'native/bin/initdb'), postgres: join(locked, 'native/bin/postgres') };
+    const user = lookupOsUser('postgres')!;
+    const cache = traversableTempDir();
+    const usable = binariesRunnableBy(unreachable, user, cache);
+    expect(usable.nativeDir.startsWith(cache)).toBe(true);
+    const version = spawnSync(usable.postgres, ['--version'], { uid: user.uid, gid: user.gid, encoding: 'utf8' });
+    expect(version.stdout).toMatch(/^postgres \(PostgreSQL\) \d+/);
+    expect(binariesRunnableBy(unreachable, user, cache)).toEqual(usable);
+    expect(binariesRunnableBy(installed, user, cache)).toBe(installed);
+    chmodSync(join(usable.nativeDir, '..'), 0o777);
+    expect(() => binariesRunnableBy(unreachable, user, cache)).toThrow(/refusing to use .*: not a directory owned by this user and writable only by it/);
   });
 
   it('stops a postmaster orphaned by a killed server, then starts', async () => {

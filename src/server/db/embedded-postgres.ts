@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import { loadOrCreateCredentials, type PostgresCredentials } from './credentials.js';
 import { DataDirInaccessibleError, EmbeddedPostgresError } from './errors.js';
 import { canTraverse, ensureOsUser, type OsUser } from './os-user.js';
-import { resolvePostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
+import { binariesRunnableBy, resolvePostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
 
 export interface EmbeddedPostgresOptions {
   /** The server's data dir; the cluster lives in `<dataDir>/postgres`. */
@@ -73,15 +73,13 @@ export class EmbeddedPostgres {
 
   static async start(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
     const dataDir = resolve(options.dataDir);
-    const binaries = resolvePostgresBinaries();
+    let binaries = resolvePostgresBinaries();
     const runAs = process.getuid?.() === 0 ? ensureOsUser(options.osUser ?? 'postgres') : undefined;
     // 0755: the OS user must be able to traverse it (the cluster dir below stays 0700).
     mkdirSync(dataDir, { recursive: true, mode: 0o755 });
     if (runAs) {
       if (!canTraverse(runAs, dataDir)) throw new DataDirInaccessibleError(dataDir, runAs.name);
-      if (!canTraverse(runAs, join(binaries.nativeDir, 'bin'))) {
-        throw new EmbeddedPostgresError(`embedded postgres: PostgreSQL binaries in ${binaries.nativeDir} are not accessible by OS user "${runAs.name}"`);
-      }
+      binaries = binariesRunnableBy(binaries, runAs);
     }
     const clusterDir = join(dataDir, 'postgres');
     const initialised = existsSync(join(clusterDir, 'PG_VERSION'));

