@@ -66,6 +66,19 @@ describe('first user', () => {
     expect(me).toMatchObject({ status: 200, body: { username: 'admin', role: 'owner', email: '' } });
   });
 
+  it('two replicas starting at once on an empty database migrate once and create one first user', async () => {
+    const db = await pg.createDatabase();
+    const [a, b] = await Promise.all([startTestServer(db.url), startTestServer(db.url)]);
+    expect([...a.stdout, ...b.stdout]).toHaveLength(1);
+    const migrations = await db.sql<{ version: number }[]>`select version from schema_migrations`;
+    expect(migrations.map((m) => m.version)).toEqual([1]);
+    const users = await db.sql<{ username: string }[]>`select username from users`;
+    expect(users.map((u) => u.username)).toEqual(['admin']);
+    const token = a.ownerToken || b.ownerToken;
+    expect((await b.call('GET', '/api/v2/users/me', { token })).status).toBe(200);
+    expect((await a.call('GET', '/api/v2/users/me', { token })).status).toBe(200);
+  });
+
   it('POST /api/v2/users/first answers 409 once a user exists', async () => {
     const server = await startTestServer();
     expect(await server.call('POST', '/api/v2/users/first', { body: { username: 'other' } })).toEqual({
