@@ -1,8 +1,10 @@
 // The built-in `demo` template (server.md §4.3): a "Prepare workspace" script
 // and the agentapi module running AgentAPI with the echo demo agent, the task
 // prompt as its initial prompt. It needs no network and no API key; it must
-// never embed the prompt in a script except base64-encoded.
-import { agentapiModule, base64encode, type TemplateContext, type TemplateMetadata, type WorkspaceSpec } from './agentapi-module.js';
+// never embed the prompt in a script except base64-encoded, and imports only
+// `taskyard/templates` (no relative paths), so a stored copy of an older
+// version still loads from anywhere.
+import { agentapiModule, base64encode, type TemplateContext, type TemplateMetadata, type WorkspaceSpec } from 'taskyard/templates';
 
 export const metadata: TemplateMetadata = {
   display_name: 'Demo',
