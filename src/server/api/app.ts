@@ -4,6 +4,9 @@
 // handling only; it never holds endpoint logic.
 import { Hono } from 'hono';
 import type { ServerContext } from '../context.js';
+import { registerAgentApiRoutes } from './agent-api-routes.js';
+import { registerAgentEventsRoutes } from './agent-events-routes.js';
+import { registerAgentSnapshotRoutes } from './agent-snapshot-routes.js';
 import type { App, AppEnv } from './env.js';
 import { errorBody, HttpError, MESSAGES } from './errors.js';
 import { requestLog } from './request-log.js';
@@ -16,6 +19,9 @@ export type RegisterRoutes = (app: App, ctx: ServerContext) => void;
 const ROUTE_MODULES: readonly RegisterRoutes[] = [
   registerSystemRoutes,
   registerUsersRoutes,
+  registerAgentApiRoutes,
+  registerAgentEventsRoutes,
+  registerAgentSnapshotRoutes,
 ];
 
 export function buildApp(ctx: ServerContext): App {
