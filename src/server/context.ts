@@ -9,6 +9,8 @@ import type { ServerConfig } from './config.js';
 import type { EventBus } from './db/event-bus.js';
 import type { Sql } from './db/storage.js';
 import type { ServerMetrics } from './metrics.js';
+import type { BuildService } from './provisioner/build-service.js';
+import type { TemplateRegistry } from './provisioner/template-registry.js';
 
 export interface ServerContext {
   config: ServerConfig;
@@ -22,6 +24,10 @@ export interface ServerContext {
   metrics: ServerMetrics;
   /** Users, API tokens and token checks (§3); route auth: auth/middleware.ts. */
   auth: AuthService;
+  /** Registered templates and their versions, loaded for rendering (§4.1). */
+  templates: TemplateRegistry;
+  /** Workspaces and build requests (§4.4); jobs run in the provisioner loop. */
+  builds: BuildService;
   /** Aborted when shutdown begins: SSE streams and loops end on it. */
   shutdownSignal: AbortSignal;
   /** Unique per server process (e.g. provisioner_jobs.worker_id). */

@@ -19,6 +19,9 @@ import { openStorage, type Storage } from './db/storage.js';
 import { listenHttp, pickFreePort, type HttpListener } from './listen.js';
 import { createServerLogger } from './logger.js';
 import { createServerMetrics } from './metrics.js';
+import { BuildService } from './provisioner/build-service.js';
+import { reconcileOnStart, registerTemplatesOnStart, startProvisionerLoop } from './provisioner/provisioner.js';
+import { TemplateRegistry } from './provisioner/template-registry.js';
 import { packageVersion } from './version.js';
 
 /** One step of §1.2.1 between "run migrations" and "listen". */
@@ -42,13 +45,13 @@ export type StartBackgroundService = (ctx: ServerContext) => BackgroundService |
  */
 const STARTUP_STEPS: readonly StartupStep[] = [
   { name: 'first user', run: createFirstUserOnStart },
-  // { name: 'load templates', run: loadTemplates },        ← templates (§4.1)
-  // { name: 'reconcile', run: reconcile },                 ← provisioner (§4.6)
+  { name: 'load templates', run: registerTemplatesOnStart },
+  { name: 'reconcile', run: reconcileOnStart },
 ];
 
 /** Started after listen in this order; stopped in reverse order on shutdown. */
 const BACKGROUND_SERVICES: readonly StartBackgroundService[] = [
-  // startProvisionerLoop,   ← provisioner (§4.4.3)
+  startProvisionerLoop,
   // startAutoPauseLoop,     ← tasks (§6.6.2)
 ];
 
@@ -100,6 +103,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       events,
       metrics: createServerMetrics(),
       auth: new AuthService(storage.sql),
+      templates: new TemplateRegistry(storage.sql, config.dataDir, logger),
+      builds: new BuildService({ sql: storage.sql, events, logger }),
       shutdownSignal: shutdown.signal,
       replicaId: randomUUID(),
       version: packageVersion(),
