@@ -22,6 +22,7 @@ import { createServerMetrics } from './metrics.js';
 import { BuildService } from './provisioner/build-service.js';
 import { reconcileOnStart, registerTemplatesOnStart, startProvisionerLoop } from './provisioner/provisioner.js';
 import { TemplateRegistry } from './provisioner/template-registry.js';
+import { startTaskLoop } from './tasks/wiring.js';
 import { packageVersion } from './version.js';
 
 /** One step of §1.2.1 between "run migrations" and "listen". */
@@ -52,7 +53,7 @@ const STARTUP_STEPS: readonly StartupStep[] = [
 /** Started after listen in this order; stopped in reverse order on shutdown. */
 const BACKGROUND_SERVICES: readonly StartBackgroundService[] = [
   startProvisionerLoop,
-  // startAutoPauseLoop,     ← tasks (§6.6.2)
+  startTaskLoop, // tasks: auto-pause (§6.6.2), taskyard_tasks gauge, deferred delete builds
 ];
 
 /** In-flight HTTP requests get this long to finish on shutdown (§1.2.2). */

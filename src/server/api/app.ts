@@ -11,6 +11,7 @@ import type { App, AppEnv } from './env.js';
 import { errorBody, HttpError, MESSAGES } from './errors.js';
 import { requestLog } from './request-log.js';
 import { registerSystemRoutes } from './system-routes.js';
+import { registerTasksRoutes } from './tasks-routes.js';
 import { registerTemplatesRoutes } from './templates-routes.js';
 import { registerUsersRoutes } from './users-routes.js';
 
@@ -20,6 +21,7 @@ export type RegisterRoutes = (app: App, ctx: ServerContext) => void;
 const ROUTE_MODULES: readonly RegisterRoutes[] = [
   registerSystemRoutes,
   registerUsersRoutes,
+  registerTasksRoutes,
   registerTemplatesRoutes,
   registerAgentApiRoutes,
   registerAgentEventsRoutes,
