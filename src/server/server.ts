@@ -7,6 +7,7 @@
 //   - endpoints: api/app.ts ROUTE_MODULES.
 import { randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
+import { startAgentHealthMonitor } from './agents/health-monitor.js';
 import { buildApp } from './api/app.js';
 import { AuthService } from './auth/auth-service.js';
 import { createFirstUserOnStart } from './auth/first-user.js';
@@ -54,6 +55,7 @@ const STARTUP_STEPS: readonly StartupStep[] = [
 const BACKGROUND_SERVICES: readonly StartBackgroundService[] = [
   startProvisionerLoop,
   startTaskLoop, // tasks: auto-pause (§6.6.2), taskyard_tasks gauge, deferred delete builds
+  startAgentHealthMonitor, // agents: task app unhealthy when the agent is gone (§4.5)
 ];
 
 /** In-flight HTTP requests get this long to finish on shutdown (§1.2.2). */

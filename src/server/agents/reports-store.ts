@@ -130,6 +130,6 @@ export async function recordAppStatus(sql: Queryable, agent: { agentId: string; 
 /** Replaces the agent's unit snapshot (only the latest one is kept). */
 export async function recordUnits(sql: Queryable, agentId: string, report: UnitsReport): Promise<void> {
   await sql`
-    insert into unit_snapshots (agent_id, snapshot, updated_at) values (${agentId}, ${JSON.stringify(report)}::jsonb, now())
+    insert into unit_snapshots (agent_id, snapshot, updated_at) values (${agentId}, ${JSON.stringify(report)}::text::jsonb, now())
     on conflict (agent_id) do update set snapshot = excluded.snapshot, updated_at = excluded.updated_at`;
 }

@@ -19,7 +19,7 @@ export async function taskBelongsToWorkspace(sql: Queryable, taskId: string, wor
 export async function upsertTaskSnapshot(sql: Queryable, taskId: string, envelope: SnapshotEnvelope): Promise<void> {
   await sql`
     insert into task_snapshots (task_id, log_snapshot, log_snapshot_created_at)
-    values (${taskId}, ${JSON.stringify(envelope)}::jsonb, now())
+    values (${taskId}, ${JSON.stringify(envelope)}::text::jsonb, now())
     on conflict (task_id) do update
       set log_snapshot = excluded.log_snapshot, log_snapshot_created_at = excluded.log_snapshot_created_at`;
 }

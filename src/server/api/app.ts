@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import type { ServerContext } from '../context.js';
 import { registerAgentApiRoutes } from './agent-api-routes.js';
+import { registerAgentDashboardRoutes } from './agent-dashboard-routes.js';
 import { registerAgentEventsRoutes } from './agent-events-routes.js';
 import { registerAgentSnapshotRoutes } from './agent-snapshot-routes.js';
 import type { App, AppEnv } from './env.js';
@@ -26,6 +27,7 @@ const ROUTE_MODULES: readonly RegisterRoutes[] = [
   registerAgentApiRoutes,
   registerAgentEventsRoutes,
   registerAgentSnapshotRoutes,
+  registerAgentDashboardRoutes,
 ];
 
 export function buildApp(ctx: ServerContext): App {
