@@ -195,6 +195,31 @@ describe('start job', () => {
   });
 });
 
+describe('built-in demo template', () => {
+  it('starts AgentAPI on the allocated agentapi port (task app healthy), and a stop stores the log snapshot and leaves no process', async () => {
+    const h = await harness({ stopGracePeriod: '30s' });
+    const version = await h.register('demo');
+    const ws = await h.createWorkspace('demo');
+    const task = await h.createTask(ws, version, 'hello demo');
+    const build = await h.ctx.builds.requestBuild({ workspaceId: ws, transition: 'start' });
+    expect((await h.waitForJob(build.id)).job.status).toBe('succeeded');
+    expect(await waitForLifecycle(h, ws, ['ready', 'start_error', 'start_timeout'], 60_000)).toBe('ready');
+    const [port] = await h.ctx.sql<{ port: number }[]>`select port from port_allocations where workspace_id = ${ws} and name = 'agentapi'`;
+    await expect
+      .poll(async () => (await h.ctx.sql<{ health: string }[]>`select health from apps where task_app and agent_id = (select id from agents where build_id = ${build.id})`)[0]?.health, { timeout: 30_000, interval: 200 })
+      .toBe('healthy');
+    const status = (await (await fetch(`http://127.0.0.1:${port!.port}/status`)).json()) as { status: string };
+    expect(['running', 'stable']).toContain(status.status);
+
+    const stop = await h.ctx.builds.requestBuild({ workspaceId: ws, transition: 'stop', reason: 'task_manual_pause' });
+    const done = await h.waitForJob(stop.id, undefined, 60_000);
+    expect(done.job.status).toBe('succeeded');
+    expect(await waitForLifecycle(h, ws, ['off', 'shutdown_error', 'shutdown_timeout'])).toBe('off');
+    expect(await h.ctx.sql`select 1 from task_snapshots where task_id = ${task}`).toHaveLength(1);
+    expect(findWorkspaceProcesses(ws)).toEqual([]);
+  });
+});
+
 describe('stop job', () => {
   it('grace period 2 s with a stop script `sleep 1000`: succeeds ~2 s after job start, and no process of the workspace survives (nohup, setsid included)', async () => {
     const h = await harness({ stopGracePeriod: '2s' });

@@ -7,6 +7,8 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerEvent } from '../src/protocol/server-events.js';
+import { resolveServerConfig } from '../src/server/config.js';
+import { startServer } from '../src/server/server.js';
 import type { Build } from '../src/server/provisioner/builds.js';
 import { isProvisionerError, PROVISIONER_MESSAGES } from '../src/server/provisioner/errors.js';
 import { JobRunner, type JobExecutor } from '../src/server/provisioner/job-runner.js';
@@ -76,6 +78,44 @@ describe('template registration', () => {
     const h = await harness();
     const err = await caught(h.ctx.templates.forVersion('00000000-0000-4000-8000-000000000000'));
     expect(isProvisionerError(err, 'template_version_not_found')).toBe(true);
+  });
+});
+
+describe('taskyard server', () => {
+  it('registers templates at start (a restart adds no version) and lists them at GET /api/v2/templates for signed-in users', async () => {
+    const db = await pg.createDatabase({ migrated: true });
+    const start = async () => {
+      const config = resolveServerConfig({ address: '127.0.0.1:0', postgresUrl: db.url, dataDir: '/nonexistent-taskyard', logLevel: 'error' }, {}, { uid: 1000, homeDir: '/tmp' });
+      const stdout: string[] = [];
+      const server = await startServer(config, {
+        stdout: { write: (chunk: string) => stdout.push(chunk) } as unknown as NodeJS.WritableStream,
+        logDestination: { write: () => undefined },
+      });
+      return { server, token: /Session token: (\S+)/.exec(stdout.join(''))?.[1] };
+    };
+    const first = await start();
+    try {
+      const unauthenticated = await fetch(`${first.server.accessUrl}/api/v2/templates`);
+      expect(unauthenticated.status).toBe(401);
+      const response = await fetch(`${first.server.accessUrl}/api/v2/templates`, { headers: { 'Coder-Session-Token': first.token! } });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as Array<Record<string, unknown>>;
+      expect(body).toEqual([
+        {
+          id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          name: 'demo',
+          display_name: 'Demo',
+          description: expect.any(String),
+          icon: '/icon/coder.svg',
+          active_version_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        },
+      ]);
+    } finally {
+      await first.server.stop();
+    }
+    const second = await start();
+    await second.server.stop();
+    expect(await db.sql`select 1 from template_versions`).toHaveLength(1);
   });
 });
 
