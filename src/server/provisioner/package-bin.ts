@@ -3,6 +3,7 @@
 // Node binary on the package's bin/*.js. That directory goes first on the
 // agent's PATH (server.md §4.4.4), so scripts find the same build of both
 // CLIs without a global install. It writes only inside <data-dir>/bin.
+import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../templates/index.js';
@@ -29,7 +30,7 @@ export function writePackageBinShims(binDir: string, node: string = process.exec
       current = undefined;
     }
     if (current === content) continue;
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    const temp = `${file}.${randomUUID()}.tmp`;
     writeFileSync(temp, content, { mode: 0o755 });
     chmodSync(temp, 0o755);
     renameSync(temp, file);

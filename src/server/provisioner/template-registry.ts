@@ -5,7 +5,7 @@
 // a build needs its own version, which may be older than the file on disk:
 // the stored source is then materialised under <data-dir>/template-versions.
 // It never writes into the templates directory and never renders.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -115,7 +115,7 @@ export class TemplateRegistry {
     const file = path.join(dir, path.basename(sourcePath));
     if (sameContent(file, hash)) return file;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const temp = `${file}.${process.pid}.tmp`;
+    const temp = `${file}.${randomUUID()}.tmp`;
     writeFileSync(temp, source, { mode: 0o600 });
     renameSync(temp, file);
     return file;
