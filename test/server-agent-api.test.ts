@@ -5,13 +5,16 @@
 // never share a database between tests or leave a server running.
 import { afterEach, describe, expect, it } from 'vitest';
 import { manifestSchema } from '../src/protocol/manifest.js';
-import { seedAgent, seedBuild, seedRunningWorkspace, seedTask, seedUser, seedWorkspace, setBuildJobStatus, seedTemplateVersion } from '../src/server/agents/testdata/seed.js';
+import { releaseHeldJobs, seedAgent, seedBuild, seedHeldBuild, seedRunningWorkspace, seedTask, seedTemplateVersion, seedUser, seedWorkspace } from '../src/server/agents/testdata/seed.js';
 import { startTestServer, stopTestServers, type TestServer } from '../src/server/agents/testdata/server.js';
 import type { Sql } from '../src/server/db/storage.js';
 import { usePostgres } from './helpers/postgres.js';
 
 const pg = usePostgres();
-afterEach(stopTestServers);
+afterEach(async () => {
+  await releaseHeldJobs();
+  await stopTestServers();
+});
 
 const ME = '/api/v2/workspaceagents/me';
 const NOT_AUTHORIZED = { message: 'Workspace agent not authorized.' };
@@ -121,12 +124,13 @@ describe('agent-token validity through stop (§3.6, §3.8)', () => {
     const { server, sql } = await setup();
     const { ws, old, agent, taskId } = await stopScenario(sql);
     expect((await server.call('GET', `${ME}/manifest`, { token: agent.token })).status).toBe(200);
-    const stop = await seedBuild(sql, ws, { buildNumber: 4, transition: 'stop', jobStatus: status });
+    // Held: the server's own provisioner loop must not run this seeded job.
+    const stop = await seedHeldBuild(sql, ws, { buildNumber: 4, transition: 'stop', jobStatus: status });
     expect((await snapshot(server, agent.token, taskId)).status).toBe(204);
     expect((await server.call('GET', `${ME}/manifest`, { token: agent.token })).status).toBe(200);
     expect((await server.call('POST', `${ME}/lifecycle`, { token: agent.token, body: { state: 'shutting_down', changed_at: new Date().toISOString() } })).status).toBe(204);
     expect(await snapshot(server, old.token, taskId)).toMatchObject({ status: 401, body: NOT_AUTHORIZED });
-    await setBuildJobStatus(sql, stop.buildId, 'succeeded');
+    await stop.held.finish('succeeded');
     expect(await snapshot(server, agent.token, taskId)).toMatchObject({ status: 401, body: NOT_AUTHORIZED });
     expect(await server.call('GET', `${ME}/manifest`, { token: agent.token })).toMatchObject({ status: 401, body: NOT_AUTHORIZED });
     expect((await server.call('GET', `${ME}/manifest`, { token: old.token })).status).toBe(401);
@@ -140,7 +144,7 @@ describe('agent-token validity through stop (§3.6, §3.8)', () => {
   ] as const)('rejects the old token when %s', async (_name, latest) => {
     const { server, sql } = await setup();
     const { ws, agent, taskId } = await stopScenario(sql);
-    await seedBuild(sql, ws, { buildNumber: 4, ...latest });
+    await seedHeldBuild(sql, ws, { buildNumber: 4, ...latest });
     expect(await snapshot(server, agent.token, taskId)).toMatchObject({ status: 401, body: NOT_AUTHORIZED });
   });
 
@@ -148,10 +152,10 @@ describe('agent-token validity through stop (§3.6, §3.8)', () => {
     const { server, sql } = await setup();
     const { ws, agent, taskId } = await stopScenario(sql);
     const other = await seedTemplateVersion(sql, ws.templateId);
-    const stop = await seedBuild(sql, ws, { buildNumber: 4, transition: 'stop', jobStatus: 'running', templateVersionId: other.templateVersionId });
+    const stop = await seedHeldBuild(sql, ws, { buildNumber: 4, transition: 'stop', jobStatus: 'running', templateVersionId: other.templateVersionId });
     expect((await snapshot(server, agent.token, taskId)).status).toBe(401);
-    await setBuildJobStatus(sql, stop.buildId, 'succeeded');
-    await seedBuild(sql, ws, { buildNumber: 5, transition: 'stop', jobStatus: 'running' });
+    await stop.held.finish('succeeded');
+    await seedHeldBuild(sql, ws, { buildNumber: 5, transition: 'stop', jobStatus: 'running' });
     expect((await snapshot(server, agent.token, taskId)).status).toBe(401);
   });
 
@@ -161,7 +165,7 @@ describe('agent-token validity through stop (§3.6, §3.8)', () => {
     const b1 = await seedBuild(sql, ws, { buildNumber: 1, transition: 'start', jobStatus: 'failed' });
     const agent = await seedAgent(sql, ws, b1.buildId);
     expect((await server.call('GET', `${ME}/manifest`, { token: agent.token })).status).toBe(200);
-    await seedBuild(sql, ws, { buildNumber: 2, transition: 'stop', jobStatus: 'running' });
+    await seedHeldBuild(sql, ws, { buildNumber: 2, transition: 'stop', jobStatus: 'running' });
     expect((await server.call('GET', `${ME}/manifest`, { token: agent.token })).status).toBe(401);
   });
 

@@ -4,7 +4,7 @@
 // be tested without provisioning anything. Returns the plaintext agent token
 // to the test only; the database gets its SHA-256, as in production.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Queryable } from '../../db/storage.js';
+import type { Queryable, Sql } from '../../db/storage.js';
 import { DEFAULT_ORGANIZATION_ID } from '../../db/migrations/0001_initial.js';
 import { generateAgentToken } from '../../auth/tokens.js';
 
@@ -149,4 +149,53 @@ export async function seedRunningWorkspace(
   const ws = await seedWorkspace(sql, ownerId);
   const { buildId } = await seedBuild(sql, ws, { buildNumber: 1, transition: 'start', jobStatus: 'succeeded' });
   return { ws, agent: await seedAgent(sql, ws, buildId, parts) };
+}
+
+export interface HeldJob {
+  /** Sets the job's status and lets go of it. */
+  finish(status: JobStatus): Promise<void>;
+  release(): Promise<void>;
+}
+
+/**
+ * A build whose job stays as seeded while a provisioner loop runs on the same
+ * database: the job row is inserted in a status nobody acquires, a held
+ * transaction takes a FOR KEY SHARE lock on it, and only then it gets its
+ * real status. Acquisition (`FOR UPDATE SKIP LOCKED`) skips the row while the
+ * lock is held; reads and status updates (which do not touch key columns)
+ * are not blocked. Release it (or finish()) at the end of the test.
+ */
+export async function seedHeldBuild(sql: Sql, ws: SeededWorkspace, spec: BuildSpec): Promise<{ buildId: string; jobId: string; held: HeldJob }> {
+  const build = await seedBuild(sql, ws, { ...spec, jobStatus: 'canceled' });
+  const conn = await sql.reserve();
+  await conn`begin`;
+  await conn`select 1 from provisioner_jobs where id = ${build.jobId} for key share`;
+  await sql`update provisioner_jobs set status = ${spec.jobStatus}, started_at = ${spec.jobStatus === 'pending' ? null : new Date()} where id = ${build.jobId}`;
+  let released = false;
+  const release = async (): Promise<void> => {
+    if (released) return;
+    released = true;
+    await conn`commit`;
+    conn.release();
+  };
+  heldJobs.add(release);
+  return {
+    ...build,
+    held: {
+      async finish(status) {
+        await sql`update provisioner_jobs set status = ${status} where id = ${build.jobId}`;
+        await release();
+      },
+      release,
+    },
+  };
+}
+
+const heldJobs = new Set<() => Promise<void>>();
+
+/** Releases every job still held (call in afterEach). */
+export async function releaseHeldJobs(): Promise<void> {
+  const all = [...heldJobs];
+  heldJobs.clear();
+  await Promise.all(all.map((release) => release()));
 }

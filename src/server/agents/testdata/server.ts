@@ -1,7 +1,10 @@
 // Test support: the real `taskyard server` app in-process (startServer) on
-// 127.0.0.1 port 0 over a test database, with its log lines captured and a
-// small fetch wrapper. Every server started here is stopped by
+// 127.0.0.1 port 0 over a test database and a temp data dir, with its log
+// lines captured and a small fetch wrapper. Every server started here is stopped by
 // stopTestServers() (call it in afterEach); it must never outlive a test.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resolveServerConfig } from '../../config.js';
 import { startServer, type RunningServer } from '../../server.js';
 
@@ -28,10 +31,13 @@ export interface CallResult {
 }
 
 const running: RunningServer[] = [];
+const dataDirs: string[] = [];
 
 export async function startTestServer(databaseUrl: string, flags: { stopGracePeriod?: string } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'taskyard-agent-api-'));
+  dataDirs.push(dataDir);
   const config = resolveServerConfig(
-    { address: '127.0.0.1:0', postgresUrl: databaseUrl, dataDir: '/nonexistent-taskyard', logLevel: 'debug', ...flags },
+    { address: '127.0.0.1:0', postgresUrl: databaseUrl, dataDir, logLevel: 'debug', ...flags },
     {},
     { uid: 1000, homeDir: '/tmp' },
   );
@@ -69,4 +75,5 @@ export async function startTestServer(databaseUrl: string, flags: { stopGracePer
 
 export async function stopTestServers(): Promise<void> {
   await Promise.all(running.splice(0).map((s) => s.stop()));
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
