@@ -171,7 +171,6 @@ describe('connection state (§4.5)', () => {
 
     const stream = await EventStream.open(b, agent.token);
     await stream.waitFor(() => stream.comments.includes('connected'), 'connected');
-    await stream.waitFor(() => false || true, 'noop');
     let first = await connection(sql, agent.agentId);
     for (let i = 0; i < 50 && first.first_connected_at === null; i++) {
       await new Promise((r) => setTimeout(r, 20));
