@@ -85,7 +85,7 @@ export async function checkAgentHealth(sql: Sql, options: HealthCheckOptions): P
     const unchanged =
       reason === 'process_gone' ? sql`true`
       : row.last_connected_at === null ? sql`(select last_connected_at from agents where id = ${row.id}) is null`
-      : sql`(select last_connected_at from agents where id = ${row.id}) = ${row.last_connected_at}`;
+      : sql`(select date_trunc('milliseconds', last_connected_at) from agents where id = ${row.id}) = ${row.last_connected_at}`;
     const updated = await sql`
       update apps set health = 'unhealthy', updated_at = now()
       where agent_id = ${row.id} and task_app and health <> 'unhealthy' and ${unchanged}
