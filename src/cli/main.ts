@@ -10,6 +10,7 @@ const SUBCOMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   sync: async () => (await import('./sync/sync-command.js')).registerSyncCommand,
   server: async () => (await import('./server-command.js')).registerServerCommand,
   login: async () => (await import('./login-command.js')).registerLoginCommand,
+  task: async () => (await import('./task/task-command.js')).registerTaskCommand,
 };
 
 export const TASKYARD_VERSION = '0.1.0';
