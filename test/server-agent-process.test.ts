@@ -130,6 +130,8 @@ describe('the real taskyard agent against the real agent API', () => {
     // The stop build finished: the token is dead.
     await stop.held.finish('succeeded');
     expect((await b.call('GET', '/api/v2/workspaceagents/me/manifest', { token: agent.token })).status).toBe(401);
+    // §9.3: no log line of either replica carries the agent token.
+    expect([...a.logLines, ...b.logLines].join('')).not.toContain(agent.token);
   });
 
   it('an agent (re)connecting while a stop build is pending gets shutdown at once and stops', async () => {
