@@ -90,13 +90,6 @@ describe('GET manifest', () => {
     expect(await server.call('GET', `${ME}/manifest`, { token: agent.token })).toMatchObject({ status: 200, body: { task: null } });
   });
 
-  it('reads an environment stored as a JSON string holding the object (a stringified value cast to jsonb)', async () => {
-    const { server, sql } = await setup();
-    const { agent } = await seedRunningWorkspace(sql, await seedUser(sql, 'envy'));
-    await sql`update agents set environment = to_jsonb(${JSON.stringify({ A: 'b' })}::text) where id = ${agent.agentId}`;
-    expect(await server.call('GET', `${ME}/manifest`, { token: agent.token })).toMatchObject({ status: 200, body: { environment_variables: { A: 'b' } } });
-  });
-
   it.each([
     ['no token', undefined],
     ['an unknown agent token', '6b0b5d4e-8c1a-4a57-9d4b-1c2e3f405060'],

@@ -130,6 +130,9 @@ describe('start job', () => {
     const tokenRows = await h.ctx.sql`select 1 from agents where token_hash = sha256(${env.CODER_AGENT_TOKEN!}::bytea)`;
     expect(tokenRows).toHaveLength(1);
     expect(JSON.stringify(await h.ctx.sql`select * from agents`)).not.toContain(env.CODER_AGENT_TOKEN);
+    // JSON columns hold objects, not JSON text wrapped in a string.
+    expect(await h.ctx.sql`select jsonb_typeof(environment) as t from agents`).toEqual([{ t: 'object' }]);
+    expect((await h.ctx.sql<{ t: string }[]>`select distinct jsonb_typeof(metadata) as t from template_versions`).map((r) => r.t)).toEqual(['object']);
 
     expect(await waitForLifecycle(h, ws, ['ready', 'start_error', 'start_timeout'])).toBe('ready');
     expect(statSync(paths.home).mode & 0o777).toBe(0o700);

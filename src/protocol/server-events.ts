@@ -22,6 +22,8 @@ export const agentCommandEventSchema = z.object({
   agent_id: z.guid().optional(),
   build_id: z.guid().optional(),
   command: z.enum(['shutdown']),
+  /** Time left of the stop grace period; the events endpoint derives it from the job when absent. */
+  grace_period_ms: z.number().int().nonnegative().optional(),
 });
 
 /** Something visible in a task's JSON changed (task watch streams re-send it). */

@@ -46,20 +46,6 @@ interface AppRow {
   task_app: boolean;
 }
 
-/**
- * agents.environment is a JSON object; a JSON *string* holding the object is
- * what `${JSON.stringify(x)}::jsonb` stores through the postgres client, so
- * read that shape too rather than refuse the agent its manifest.
- */
-function environmentOf(stored: unknown): unknown {
-  if (typeof stored !== 'string') return stored;
-  try {
-    return JSON.parse(stored) as unknown;
-  } catch {
-    return stored;
-  }
-}
-
 /** Undefined when the agent row is gone (deleted workspace). */
 export async function buildManifest(sql: Queryable, agentId: string): Promise<Manifest | undefined> {
   const agents = await sql<AgentRow[]>`
@@ -98,7 +84,7 @@ export async function buildManifest(sql: Queryable, agentId: string): Promise<Ma
     build_id: agent.build_id,
     build_number: agent.build_number,
     directory: agent.directory,
-    environment_variables: environmentOf(agent.environment),
+    environment_variables: agent.environment,
     scripts: scripts.map((s) => ({ ...s, depends_on: [...s.depends_on] })),
     apps: apps.map((app) => ({
       id: app.id,

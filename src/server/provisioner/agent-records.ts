@@ -27,7 +27,7 @@ export async function storeAgentRecords(tx: Queryable, input: AgentRecordsInput)
   const { spec } = input;
   const [agent] = await tx<{ id: string }[]>`
     insert into agents (build_id, workspace_id, token_hash, directory, environment)
-    values (${input.buildId}, ${input.workspaceId}, ${input.tokenHash}, ${spec.directory ?? input.homeDir}, ${JSON.stringify(spec.env ?? {})}::jsonb)
+    values (${input.buildId}, ${input.workspaceId}, ${input.tokenHash}, ${spec.directory ?? input.homeDir}, ${JSON.stringify(spec.env ?? {})}::text::jsonb)
     returning id`;
   const agentId = agent!.id;
   const scriptIds: string[] = [];

@@ -70,7 +70,7 @@ export class TemplateRegistry {
           returning id`;
         const [version] = await tx<{ id: string }[]>`
           insert into template_versions (template_id, hash, source_path, source, metadata)
-          values (${row!.id}, ${template.version}, ${template.path}, ${template.content}, ${JSON.stringify(meta)}::jsonb)
+          values (${row!.id}, ${template.version}, ${template.path}, ${template.content}, ${JSON.stringify(meta)}::text::jsonb)
           on conflict (template_id, hash) do update set source_path = excluded.source_path
           returning id`;
         await tx`update templates set active_version_id = ${version!.id}, updated_at = now()
