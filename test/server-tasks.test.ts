@@ -68,7 +68,7 @@ describe('POST /api/v2/tasks/{user}', () => {
     expect(res).toMatchObject({ status: 201, body: { template_name: 'demo' } });
   });
 
-  it('409 for a name already used by a live task of the owner; a deleted one frees it', async () => {
+  it('409 for a name already used by a live task of the owner; other owners may use it', async () => {
     const body = { template: 'one-app', input: 'x', name: 'dup' };
     expect((await server.call('POST', '/api/v2/tasks/me', { token: admin.token, body })).status).toBe(201);
     expect(await server.call('POST', '/api/v2/tasks/me', { token: admin.token, body })).toMatchObject({
