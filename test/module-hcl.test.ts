@@ -323,3 +323,35 @@ describe('rendering main.tf like Terraform (module.md §6.3.2)', () => {
     expect(() => render('a ${local.unknown} b', new Map())).toThrow('no substitution for ${local.unknown}');
   });
 });
+
+describe('README.md (module.md §6.1)', () => {
+  const readme = () => readFileSync(path.join(MODULE_DIR, 'README.md'), 'utf8');
+
+  it('has exactly the registry frontmatter keys', () => {
+    const front = /^---\n([\s\S]*?)\n---\n/.exec(readme());
+    expect(front).not.toBeNull();
+    const entries = Object.fromEntries(front![1]!.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]));
+    expect(Object.keys(entries).sort()).toEqual(['description', 'display_name', 'icon', 'tags', 'verified']);
+    expect(entries).toMatchObject({ display_name: 'AgentAPI', icon: '../../../../.icons/coder.svg', verified: 'true', tags: '[internal, library]' });
+    expect(entries.description).not.toBe('');
+  });
+
+  it('has one H1, stepwise headings, the caution alert, one tf block with version 3.0.0 and the required sections', () => {
+    const body = readme().replace(/^---\n[\s\S]*?\n---\n/, '');
+    const outsideFences = body.replace(/```[\s\S]*?```/g, '');
+    const headings = [...outsideFences.matchAll(/^(#+) (.*)$/gm)].map((m) => ({ level: m[1]!.length, text: m[2]! }));
+    expect(headings.filter((h) => h.level === 1).map((h) => h.text)).toEqual(['AgentAPI']);
+    expect(headings[0]).toEqual({ level: 1, text: 'AgentAPI' });
+    headings.slice(1).forEach((h, i) => expect(h.level - headings[i]!.level, h.text).toBeLessThanOrEqual(1));
+    for (const section of ['State Persistence', 'Task log snapshot', 'Shutdown sequence', 'For module developers']) {
+      expect(headings).toContainEqual({ level: 2, text: section });
+    }
+    expect(body).toMatch(/^> \[!CAUTION\]$/m);
+    const h1Section = body.slice(0, body.indexOf('\n## '));
+    const tfBlocks = [...h1Section.matchAll(/^```tf\n([\s\S]*?)^```$/gm)];
+    expect(tfBlocks).toHaveLength(1);
+    expect(tfBlocks[0]![1]).toContain('version = "3.0.0"');
+    expect(body).not.toMatch(/^```hcl/m);
+    expect(outsideFences).not.toMatch(/^\|.*\|$/m);
+  });
+});
