@@ -27,7 +27,17 @@ export interface JobRunnerTiming {
   maintenanceMs: number;
 }
 
-export const DEFAULT_JOB_RUNNER_TIMING: JobRunnerTiming = { heartbeatMs: 5_000, abandonedAfterMs: 30_000, pollMs: 2_000, maintenanceMs: 5_000 };
+/**
+ * Test knob: TASKYARD_PROVISIONER_ABANDONED_AFTER_MS (a positive integer)
+ * replaces the 30 s abandonment threshold (§4.4.3), so crash tests of the real
+ * bin need not wait 30 s; unset or invalid keeps 30 s.
+ */
+function abandonedAfterMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.TASKYARD_PROVISIONER_ABANDONED_AFTER_MS);
+  return Number.isInteger(value) && value > 0 ? value : 30_000;
+}
+
+export const DEFAULT_JOB_RUNNER_TIMING: JobRunnerTiming = { heartbeatMs: 5_000, abandonedAfterMs: abandonedAfterMsFromEnv(), pollMs: 2_000, maintenanceMs: 5_000 };
 
 export interface JobRunnerOptions {
   sql: Sql;
