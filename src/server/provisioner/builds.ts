@@ -81,7 +81,7 @@ export interface BuildJson {
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
 
 /** The Build JSON of §4.4.1 (e.g. `{"workspace_build": buildJson(b)}` on resume). */
-export function buildJson(build: Build): BuildJson {
+export function buildJson(build: Omit<Build, 'initiatorId'> & { initiatorId?: string | null }): BuildJson {
   return {
     id: build.id,
     workspace_id: build.workspaceId,

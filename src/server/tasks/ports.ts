@@ -5,7 +5,7 @@
 // them; nothing in tasks/ imports the provisioner's internals.
 import type { Queryable } from '../db/storage.js';
 import type { BuildReason, BuildTransition, JobStatus, WorkspaceBuild } from './protocol.js';
-import { workspaceStatus } from './task-record.js';
+import { buildJson } from '../provisioner/builds.js';
 
 /** A queued or finished workspace build, as BuildService returns it. */
 export interface TaskBuild {
@@ -60,26 +60,7 @@ function hasCode(err: unknown, code: string): boolean {
   return false;
 }
 
-const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
-
-/** §4.4.1 Build JSON. */
+/** §4.4.1 Build JSON (the provisioner's one definition). */
 export function workspaceBuildJson(build: TaskBuild): WorkspaceBuild {
-  return {
-    id: build.id,
-    workspace_id: build.workspaceId,
-    build_number: build.buildNumber,
-    transition: build.transition,
-    reason: build.reason,
-    template_version_id: build.templateVersionId,
-    job: {
-      id: build.job.id,
-      status: build.job.status,
-      error: build.job.error,
-      created_at: build.job.createdAt.toISOString(),
-      started_at: iso(build.job.startedAt),
-      completed_at: iso(build.job.completedAt),
-    },
-    status: workspaceStatus(build.transition, build.job.status) ?? 'pending',
-    created_at: build.createdAt.toISOString(),
-  };
+  return buildJson(build);
 }

@@ -2,6 +2,7 @@
 // template, workspace, latest build + job, latest agent, its task app, the
 // task app's latest report), turned into the §6.2 status input and the §6.1
 // Task JSON. Pure: no SQL, no HTTP.
+import { workspaceBuildStatus } from '../provisioner/builds.js';
 import type { AppHealth } from '../../protocol/app-health.js';
 import type { LifecycleState } from '../../protocol/lifecycle.js';
 import type { AgentHealth, BuildTransition, JobStatus, Task, TaskState, TaskStatus } from './protocol.js';
@@ -59,18 +60,9 @@ export interface TaskRecord {
   lastActivityAt: Date;
 }
 
-/** §4.4.1 workspace build status from the latest build's transition and job status. */
+/** §4.4.1 workspace build status of the latest build; null before the first build. */
 export function workspaceStatus(transition: BuildTransition | null, job: JobStatus | null): string | null {
-  if (transition === null || job === null) return null;
-  if (job === 'failed' || job === 'canceled') return 'failed';
-  switch (transition) {
-    case 'start':
-      return job === 'pending' ? 'pending' : job === 'running' ? 'starting' : 'running';
-    case 'stop':
-      return job === 'pending' ? 'pending' : job === 'running' ? 'stopping' : 'stopped';
-    case 'delete':
-      return job === 'succeeded' ? 'deleted' : 'deleting';
-  }
+  return transition === null || job === null ? null : workspaceBuildStatus(transition, job);
 }
 
 /** Connected while the agent's events stream is open on some replica (§4.5). */
