@@ -5,8 +5,9 @@ import { renderTable, type Benchmark, type Figure } from './harness.js';
 import { agentapiBenchmarks } from './agentapi.bench.js';
 import { stateBenchmarks } from './state.bench.js';
 import { agentBenchmarks } from './agent.bench.js';
+import { serverBenchmarks } from './server.bench.js';
 
-const all: Benchmark[] = [...agentapiBenchmarks, ...stateBenchmarks, ...agentBenchmarks];
+const all: Benchmark[] = [...agentapiBenchmarks, ...stateBenchmarks, ...agentBenchmarks, ...serverBenchmarks];
 
 const only = process.argv.slice(2);
 const selected = only.length > 0 ? all.filter((b) => only.some((o) => b.name.includes(o))) : all;

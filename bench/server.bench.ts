@@ -1,0 +1,178 @@
+// Control-plane figures (issue 5), on the real composition root (in-process
+// `startServer`, its embedded PostgreSQL, the demo template with real agent,
+// agentapi and demo-agent processes): the paused task's log snapshot endpoint
+// (GET /api/v2/tasks/me/<name>/logs) under 50 concurrent loopback clients
+// next to a trivial hono endpoint in the same run, and pause / resume latency
+// for a conversation of at least 10 messages. Workspace processes are killed
+// afterwards by TASKYARD_WORKSPACE_ID (never by name).
+import { createServer, type Server } from 'node:http';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
+import { resolveServerConfig } from '../src/server/config.js';
+import { findWorkspaceProcesses, killWorkspaceProcesses } from '../src/server/provisioner/processes.js';
+import { startServer } from '../src/server/server.js';
+import type { Task, TaskLogs } from '../src/server/tasks/protocol.js';
+import { percentile, type Benchmark, type Figure } from './harness.js';
+
+const CLIENTS = 50;
+const LOAD_MS = 3_000;
+const CYCLES = 3;
+
+/** `CLIENTS` loops issuing GETs for `LOAD_MS`: req/s and p99 latency (ms). */
+async function load(url: string, headers: Record<string, string>): Promise<{ rps: number; p99: number }> {
+  const latencies: number[] = [];
+  const end = performance.now() + LOAD_MS;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < end) {
+        const start = performance.now();
+        const response = await fetch(url, { headers });
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+        latencies.push(performance.now() - start);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  return { rps: latencies.length / elapsed, p99: percentile(latencies.sort((a, b) => a - b), 99) };
+}
+
+async function trivialHono(): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = new Hono();
+  app.get('/ok', (c) => c.json({ ok: true }));
+  const server: Server = createServer(getRequestListener(app.fetch));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no address');
+  return { url: `http://127.0.0.1:${address.port}/ok`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function runServerBench(): Promise<Figure[]> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'taskyard-bench-server-'));
+  // As root the embedded PostgreSQL runs as `postgres`, which must traverse the dir.
+  chmodSync(root, 0o755);
+  const config = resolveServerConfig(
+    { address: '127.0.0.1:0', dataDir: path.join(root, 'data'), taskIdleTimeout: '0', stopGracePeriod: '20s', logLevel: 'warn' },
+    {},
+    { uid: process.getuid?.() ?? 1000, homeDir: root },
+  );
+  const stdout: string[] = [];
+  const server = await startServer(config, {
+    stdout: { write: (chunk: string) => stdout.push(chunk) } as unknown as NodeJS.WritableStream,
+    logDestination: { write: () => undefined },
+  });
+  const hono = await trivialHono();
+  try {
+    const token = /Session token: (\S+)/.exec(stdout.join(''))![1]!;
+    const headers = { 'Coder-Session-Token': token };
+    const call = async <T>(method: string, pathname: string, body?: unknown): Promise<{ status: number; body: T }> => {
+      const response = await fetch(`${server.accessUrl}${pathname}`, {
+        method,
+        headers: { ...headers, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
+    };
+    const task = async () => (await call<Task>('GET', '/api/v2/tasks/me/bench')).body;
+    const idle = (t: Task) => t.status === 'active' && t.current_state?.state === 'idle';
+    const logs = async () => (await call<TaskLogs>('GET', '/api/v2/tasks/me/bench/logs')).body;
+
+    if ((await call('POST', '/api/v2/tasks/me', { template: 'demo', input: 'message 1', name: 'bench' })).status !== 201) throw new Error('create failed');
+    await until('bench task idle', async () => (idle(await task()) ? true : undefined));
+    const workspaceId = (await server.ctx.sql<{ id: string }[]>`select id from workspaces`)[0]!.id;
+    for (let i = 2; (await logs()).logs.length < 10; i++) {
+      await call('POST', '/api/v2/tasks/me/bench/send', { input: `message ${i}` });
+      await until('idle after send', async () => (idle(await task()) && (await logs()).logs.length >= i * 2 ? true : undefined));
+    }
+    const conversation = (await logs()).logs.length;
+
+    const healthz: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await (await fetch(`${server.accessUrl}/healthz`)).text();
+      healthz.push(performance.now() - t0);
+    }
+    const healthzMedian = percentile(healthz.sort((a, b) => a - b), 50);
+
+    const pauses: number[] = [];
+    const resumes: number[] = [];
+    for (let cycle = 0; cycle < CYCLES; cycle++) {
+      const p0 = performance.now();
+      if ((await call('POST', '/api/experimental/tasks/me/bench/pause')).status !== 202) throw new Error('pause refused');
+      await until('paused with snapshot, agentapi exited', async () => {
+        if ((await task()).status !== 'paused') return undefined;
+        if ((await logs()).snapshot !== true) return undefined;
+        return findWorkspaceProcesses(workspaceId).length === 0 ? true : undefined;
+      });
+      pauses.push(performance.now() - p0);
+      if (cycle === CYCLES - 1) break;
+      const r0 = performance.now();
+      if ((await call('POST', '/api/experimental/tasks/me/bench/resume')).status !== 202) throw new Error('resume refused');
+      await until('messages restored and stable', async () => {
+        const t = await task();
+        if (!idle(t)) return undefined;
+        const l = await logs();
+        return l.snapshot === undefined && l.logs.length >= conversation ? true : undefined;
+      });
+      resumes.push(performance.now() - r0);
+    }
+
+    // The task is paused: its logs endpoint serves the stored snapshot.
+    const snapshotUrl = `${server.accessUrl}/api/v2/tasks/me/bench/logs`;
+    await load(hono.url, {});
+    const baseline = await load(hono.url, {});
+    const snapshot = await load(snapshotUrl, headers);
+    const pauseMedian = percentile(pauses.sort((a, b) => a - b), 50);
+    const resumeMedian = percentile(resumes.sort((a, b) => a - b), 50);
+    return [
+      {
+        name: `snapshot endpoint req/s (paused task logs, ${CLIENTS} clients)`,
+        value: snapshot.rps,
+        unit: 'req/s',
+        target: '>= 25% of trivial hono',
+        meetsTarget: snapshot.rps >= 0.25 * baseline.rps,
+        baseline: { name: 'trivial hono endpoint req/s', value: baseline.rps },
+      },
+      { name: `snapshot endpoint p99 (${CLIENTS} clients)`, value: snapshot.p99, unit: 'ms', baseline: { name: 'trivial hono endpoint p99', value: baseline.p99 } },
+      {
+        name: `pause latency, ${conversation}-message conversation (median of ${pauses.length})`,
+        value: pauseMedian / 1000,
+        unit: 's',
+        target: '<= 0.5 s',
+        meetsTarget: pauseMedian <= 500,
+        baseline: { name: 'GET /healthz round trip', value: healthzMedian / 1000 },
+      },
+      {
+        name: `resume latency to restored /messages (median of ${resumes.length})`,
+        value: resumeMedian / 1000,
+        unit: 's',
+        target: '<= 3 s',
+        meetsTarget: resumeMedian <= 3_000,
+        baseline: { name: 'GET /healthz round trip', value: healthzMedian / 1000 },
+      },
+    ];
+  } finally {
+    await hono.close();
+    const workspaces = await server.ctx.sql<{ id: string }[]>`select id from workspaces`;
+    await server.stop();
+    for (const { id } of workspaces) await killWorkspaceProcesses(id);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export const serverBenchmarks: Benchmark[] = [{ name: 'server: snapshot endpoint, pause and resume latency', run: runServerBench }];
