@@ -3,18 +3,24 @@
 // agentapi and demo-agent processes): the paused task's log snapshot endpoint
 // (GET /api/v2/tasks/me/<name>/logs) under 50 concurrent loopback clients
 // next to a trivial hono endpoint in the same run, and pause / resume latency
-// for a conversation of at least 10 messages. Workspace processes are killed
+// for a conversation of at least 10 messages; and the RSS of a `taskyard
+// server` process with 100 tasks (50 paused) seeded by SQL. Workspace processes are killed
 // afterwards by TASKYARD_WORKSPACE_ID (never by name).
 import { createServer, type Server } from 'node:http';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { resolveServerConfig } from '../src/server/config.js';
+import { pino } from 'pino';
+import postgres from 'postgres';
+import { EmbeddedPostgres } from '../src/server/db/embedded-postgres.js';
+import { migrate } from '../src/server/db/migrate.js';
 import { findWorkspaceProcesses, killWorkspaceProcesses } from '../src/server/provisioner/processes.js';
 import { startServer } from '../src/server/server.js';
 import type { Task, TaskLogs } from '../src/server/tasks/protocol.js';
+import { startTaskyard } from '../test/helpers/taskyard-process.js';
 import { percentile, type Benchmark, type Figure } from './harness.js';
 
 const CLIENTS = 50;
@@ -175,4 +181,62 @@ async function runServerBench(): Promise<Figure[]> {
   }
 }
 
-export const serverBenchmarks: Benchmark[] = [{ name: 'server: snapshot endpoint, pause and resume latency', run: runServerBench }];
+/** Starts `taskyard server` on `url`, lists tasks once, and returns its RSS in bytes. */
+async function serverRss(url: string, dataDir: string): Promise<number> {
+  const proc = startTaskyard(['server', '--address', '127.0.0.1:0', '--postgres-url', url, '--data-dir', dataDir, '--task-idle-timeout', '0', '--log-level', 'info']);
+  try {
+    await proc.waitFor(() => proc.logs().some((l) => l.msg === 'server started'), 'server started', 60_000);
+    const access = String(proc.logs().find((l) => l.msg === 'server started')!.access_url);
+    if ((await fetch(`${access}/healthz`)).status !== 200) throw new Error('server unhealthy');
+    await new Promise((r) => setTimeout(r, 3_000));
+    const status = readFileSync(`/proc/${proc.child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+  } finally {
+    await proc.stop('SIGTERM');
+  }
+}
+
+/** Server RSS with 100 tasks (50 paused, with a snapshot) seeded directly by SQL, next to the same server with none. */
+async function runRssBench(): Promise<Figure[]> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'taskyard-bench-rss-'));
+  chmodSync(root, 0o755);
+  const silent = pino({ level: 'silent' });
+  const embedded = await EmbeddedPostgres.start({ dataDir: path.join(root, 'pg'), logger: silent, initdbNoSync: true, settings: { fsync: 'off' } });
+  const sql = postgres(embedded.url, { max: 2, onnotice: () => undefined });
+  try {
+    await migrate(sql, silent);
+    const dataDir = path.join(root, 'data');
+    const empty = await serverRss(embedded.url, dataDir);
+    await sql.begin(async (tx) => {
+      const [ids] = await tx<{ org: string; owner: string; template: string; version: string }[]>`
+        select o.id as org, u.id as owner, t.id as template, t.active_version_id as version
+        from organizations o, users u, templates t where t.name = 'demo' and t.active_version_id is not null limit 1`;
+      if (ids === undefined) throw new Error('no user or demo template to seed with');
+      for (let i = 0; i < 100; i++) {
+        const paused = i < 50;
+        const [ws] = await tx<{ id: string }[]>`insert into workspaces (organization_id, owner_id, template_id, name) values (${ids.org}, ${ids.owner}, ${ids.template}, ${`seed-${i}`}) returning id`;
+        const [task] = await tx<{ id: string }[]>`insert into tasks (organization_id, owner_id, name, template_id, template_version_id, workspace_id, initial_prompt)
+          values (${ids.org}, ${ids.owner}, ${`seed-${i}`}, ${ids.template}, ${ids.version}, ${ws!.id}, 'seeded') returning id`;
+        for (const [n, transition, reason] of paused ? ([[1, 'start', 'initiator'], [2, 'stop', 'task_manual_pause']] as const) : ([[1, 'start', 'initiator']] as const)) {
+          const [job] = await tx<{ id: string }[]>`insert into provisioner_jobs (workspace_id, status, started_at, completed_at) values (${ws!.id}, 'succeeded', now(), now()) returning id`;
+          await tx`insert into builds (workspace_id, build_number, transition, reason, template_version_id, job_id) values (${ws!.id}, ${n}, ${transition}, ${reason}, ${ids.version}, ${job!.id})`;
+        }
+        if (paused) {
+          const messages = Array.from({ length: 10 }, (_, id) => ({ id, type: id % 2 === 0 ? 'input' : 'output', content: `message ${id}`, time: new Date().toISOString() }));
+          await tx`insert into task_snapshots (task_id, log_snapshot) values (${task!.id}, ${tx.json({ logs: messages })})`;
+        }
+      }
+    });
+    const seeded = await serverRss(embedded.url, dataDir);
+    return [{ name: 'server RSS, 100 tasks (50 paused) seeded by SQL', value: seeded / 2 ** 20, unit: 'MiB', baseline: { name: 'server RSS, no tasks', value: empty / 2 ** 20 } }];
+  } finally {
+    await sql.end({ timeout: 1 });
+    await embedded.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export const serverBenchmarks: Benchmark[] = [
+  { name: 'server: snapshot endpoint, pause and resume latency', run: runServerBench },
+  { name: 'server: RSS with 100 tasks', run: runRssBench },
+];
