@@ -69,7 +69,7 @@ describe('server crash during a pause', () => {
     const templatesDir = path.join(root, 'templates');
     mkdirSync(templatesDir);
     writeFileSync(path.join(templatesDir, 'slowstop.ts'), SLOW_STOP_SOURCE);
-    const base = 42000 + (process.pid % 300) * 20;
+    const base = 45000 + (process.pid % 250) * 20; // the allocator skips ports in use by other test files
     const args = ['--postgres-url', db.url, '--data-dir', path.join(root, 'data'), '--templates-dir', templatesDir, '--task-idle-timeout', '0',
       '--stop-grace-period', '60s', '--port-range', `${base}-${base + 9}`];
     cleanups.push(async () => {

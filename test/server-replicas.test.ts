@@ -61,7 +61,7 @@ describe('two replicas on one external PostgreSQL', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'taskyard-replicas-'));
     chmodSync(root, 0o755);
     const dataDir = path.join(root, 'data');
-    const base = 40000 + (process.pid % 300) * 20;
+    const base = 40000 + (process.pid % 250) * 20; // the allocator skips ports in use by other test files
     const shared = ['--postgres-url', db.url, '--data-dir', dataDir, '--task-idle-timeout', '0', '--stop-grace-period', '20s', '--port-range', `${base}-${base + 9}`];
     cleanups.push(async () => {
       const workspaces = await db.sql<{ id: string }[]>`select id from workspaces`;
