@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TaskLoop } from '../src/server/tasks/auto-pause.js';
 import { STATE_SEEDS, TaskTestServer, type Account } from '../src/server/tasks/testdata/task-fixture.js';
+import { watchTask } from '../src/server/tasks/watch.js';
 import { createTaskService } from '../src/server/tasks/wiring.js';
 import { usePostgres } from './helpers/postgres.js';
 
@@ -69,6 +70,26 @@ describe('GET …/watch', () => {
     } finally {
       watch.close();
     }
+  });
+
+  it('writes a `: ping` comment every interval while nothing changes', async () => {
+    const seeded = await server.seedTask({ owner: admin, name: 't', ...STATE_SEEDS.active });
+    const writes: string[] = [];
+    const abort = new AbortController();
+    const done = watchTask(server.ctx, seeded.id, { write: async (text) => void writes.push(text) }, abort.signal, { pingIntervalMs: 50 });
+    const pings = () => writes.filter((w) => w === ': ping\n\n').length;
+    const deadline = Date.now() + 10_000;
+    while (pings() < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    abort.abort();
+    await done;
+    expect(pings()).toBeGreaterThanOrEqual(3);
+    expect(writes[0]).toMatch(/^event: task\ndata: \{.*\}\n\n$/);
+    expect(JSON.parse(writes[0]!.slice('event: task\ndata: '.length))).toMatchObject({ id: seeded.id, status: 'active' });
+    expect(writes.slice(1).every((w) => w === ': ping\n\n')).toBe(true);
+    // Nothing is written once the watch ended.
+    const count = writes.length;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(writes.length).toBe(count);
   });
 
   it('404 for another member\'s task and for unknown tasks', async () => {

@@ -8,7 +8,7 @@ import { requireUser } from '../auth/middleware.js';
 import type { ServerContext } from '../context.js';
 import { taskErrors } from '../tasks/errors.js';
 import { canSee, resolveOwner, resolveTask } from '../tasks/lookup.js';
-import { createTaskRequestSchema, TASK_STATUSES, TASK_WATCH_EVENT, type TaskList, type TaskStatus } from '../tasks/protocol.js';
+import { createTaskRequestSchema, TASK_STATUSES, type TaskList, type TaskStatus } from '../tasks/protocol.js';
 import { listTasks } from '../tasks/task-query.js';
 import { watchTask } from '../tasks/watch.js';
 import { createTaskService } from '../tasks/wiring.js';
@@ -85,7 +85,7 @@ export function registerTasksRoutes(app: App, ctx: ServerContext): void {
     const signal = AbortSignal.any([c.req.raw.signal, ctx.shutdownSignal]);
     return streamSSE(
       c,
-      (stream) => watchTask(ctx, record.task.id, (task) => stream.writeSSE({ event: TASK_WATCH_EVENT, data: JSON.stringify(task) }), signal),
+      (stream) => watchTask(ctx, record.task.id, stream, signal),
       async (err) => {
         ctx.logger.error({ err, task_id: record.task.id }, 'task watch failed');
       },
