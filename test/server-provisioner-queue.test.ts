@@ -13,6 +13,7 @@ import type { Build } from '../src/server/provisioner/builds.js';
 import { isProvisionerError, PROVISIONER_MESSAGES } from '../src/server/provisioner/errors.js';
 import { JobRunner, type JobExecutor } from '../src/server/provisioner/job-runner.js';
 import { allocatePorts, releasePorts } from '../src/server/provisioner/ports.js';
+import { MAX_JOB_ATTEMPTS } from '../src/server/provisioner/abandoned-jobs.js';
 import { reconcileProvisioner } from '../src/server/provisioner/reconcile.js';
 import { startHarness, type Harness } from '../src/server/provisioner/testdata/harness.js';
 import { usePostgres } from './helpers/postgres.js';
@@ -255,6 +256,47 @@ describe('job runners', () => {
     expect((await reconcileProvisioner(h.ctx)).abandonedJobIds).toEqual([build!.job.id]);
     const failed = await h.ctx.builds.getBuild(build!.id);
     expect(failed?.job).toMatchObject({ status: 'failed', error: PROVISIONER_MESSAGES.jobAbandoned });
+  });
+
+  /** A workspace whose start build succeeded and whose stop build (returned) a replica holds, then crashes with. */
+  async function abandonedStopBuild(h: Harness, worker: string): Promise<Build> {
+    const [start] = await queueBuilds(h, 1);
+    const runner = fakeRunner(h, `${worker}-start`, async () => undefined);
+    await h.waitForJob(start!.id);
+    await runner.stop();
+    const stop = await h.ctx.builds.requestBuild({ workspaceId: start!.workspaceId, transition: 'stop', reason: 'task_manual_pause' });
+    let entered = false;
+    const crashed = fakeRunner(h, worker, (_b, signal) => {
+      entered = true;
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    });
+    await expect.poll(() => entered).toBe(true);
+    await crashed.stop();
+    await h.ctx.sql`update provisioner_jobs set heartbeat_at = now() - interval '31 seconds' where id = ${stop.job.id}`;
+    return stop;
+  }
+
+  it('an abandoned stop job is queued again (same build) and another replica finishes it', async () => {
+    const h = await harness();
+    const stop = await abandonedStopBuild(h, 'crashed');
+    const result = await reconcileProvisioner(h.ctx);
+    expect(result).toMatchObject({ abandonedJobIds: [], requeuedJobIds: [stop.job.id] });
+    expect((await h.ctx.builds.getBuild(stop.id))?.job).toMatchObject({ status: 'pending', error: null });
+
+    const ran: string[] = [];
+    fakeRunner(h, 'survivor', async (build) => void ran.push(build.id));
+    const done = await h.waitForJob(stop.id);
+    expect(done.job.status).toBe('succeeded');
+    expect(ran).toEqual([stop.id]);
+    expect((await h.ctx.builds.latestBuild(stop.workspaceId))?.id).toBe(stop.id);
+  });
+
+  it(`a stop job abandoned ${MAX_JOB_ATTEMPTS} times is failed instead of queued again`, async () => {
+    const h = await harness();
+    const stop = await abandonedStopBuild(h, 'crashed');
+    await h.ctx.sql`update provisioner_jobs set attempts = ${MAX_JOB_ATTEMPTS} where id = ${stop.job.id}`;
+    expect(await reconcileProvisioner(h.ctx)).toMatchObject({ abandonedJobIds: [stop.job.id], requeuedJobIds: [] });
+    expect((await h.ctx.builds.getBuild(stop.id))?.job).toMatchObject({ status: 'failed', error: PROVISIONER_MESSAGES.jobAbandoned });
   });
 });
 

@@ -2,16 +2,18 @@
 // `job_queued` (and polls, since notifications can be lost), acquires jobs
 // with SKIP LOCKED, runs each with a heartbeat every 5 s, records the result
 // (an executor's error message becomes the job's error), and periodically
-// fails abandoned jobs of any replica. On stop() it stops acquiring and
-// aborts running executors WITHOUT completing their jobs: they keep their
-// state and are failed as abandoned once their heartbeat is stale (§1.2.2).
+// takes back abandoned jobs of any replica (abandoned-jobs.ts). On stop() it
+// stops acquiring and aborts running executors WITHOUT completing their
+// jobs: they keep their state and are resumed or failed as abandoned once
+// their heartbeat is stale (§1.2.2).
 import type { Logger } from 'pino';
 import type { EventBus, Unsubscribe } from '../db/event-bus.js';
 import type { Sql } from '../db/storage.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { Build } from './builds.js';
 import { messageOf } from './errors.js';
-import { acquireJob, completeJob, failAbandonedJobs, heartbeatJob } from './job-queue.js';
+import { recoverAbandonedJobs } from './abandoned-jobs.js';
+import { acquireJob, completeJob, heartbeatJob } from './job-queue.js';
 import { notifyWorkspaceChanged } from './notify.js';
 
 /** Runs one build's job; resolves = succeeded, throws = failed with the error's message. */
@@ -19,7 +21,7 @@ export type JobExecutor = (build: Build, signal: AbortSignal) => Promise<void>;
 
 export interface JobRunnerTiming {
   heartbeatMs: number;
-  /** Running jobs whose heartbeat is older are failed `provisioner job abandoned`. */
+  /** Running jobs whose heartbeat is older are abandoned (resumed or failed, abandoned-jobs.ts). */
   abandonedAfterMs: number;
   /** Fallback poll for pending jobs (a NOTIFY may be missed). */
   pollMs: number;
@@ -90,18 +92,13 @@ export class JobRunner {
       });
   }
 
-  /** Fails abandoned jobs (any replica's: a crashed replica never completes its jobs). */
+  /** Takes back abandoned jobs (any replica's: a crashed replica never completes its jobs). */
   async maintain(): Promise<void> {
     if (this.stopped) return;
-    const { sql, logger, metrics, events } = this.options;
     try {
-      for (const job of await failAbandonedJobs(sql, this.timing.abandonedAfterMs)) {
-        logger.warn({ job_id: job.jobId, build_id: job.buildId, workspace_id: job.workspaceId }, 'provisioner job abandoned');
-        metrics.workspaceBuilds.inc({ transition: job.transition, reason: job.reason, status: 'failed' });
-        await notifyWorkspaceChanged(sql, events, logger, job.workspaceId, job.buildId);
-      }
+      await recoverAbandonedJobs(this.options, this.timing.abandonedAfterMs);
     } catch (err) {
-      logger.error({ err }, 'provisioner maintenance failed');
+      this.options.logger.error({ err }, 'provisioner maintenance failed');
     }
   }
 

@@ -1,14 +1,15 @@
 // Reconciliation at server start (server.md §4.6), before listening:
 // re-adopt live agent processes (pid recorded and still that agent: they
 // keep running and reconnect by themselves), mark dead ones disconnected
-// with their task app `unhealthy` (§4.5), and fail abandoned jobs (§4.4.3).
-// It never starts, stops or signals an agent.
+// with their task app `unhealthy` (§4.5), and take back abandoned jobs
+// (§4.4.3; stop/delete resumed, start failed: abandoned-jobs.ts). It never
+// starts, stops or signals an agent itself.
 import type { Logger } from 'pino';
 import type { EventBus } from '../db/event-bus.js';
 import type { Sql } from '../db/storage.js';
 import type { ServerMetrics } from '../metrics.js';
 import { currentAgents, isAgentAlive, markTaskAppUnhealthy } from './agent-connections.js';
-import { failAbandonedJobs } from './job-queue.js';
+import { recoverAbandonedJobs } from './abandoned-jobs.js';
 import { DEFAULT_JOB_RUNNER_TIMING } from './job-runner.js';
 import { notifyWorkspaceChanged } from './notify.js';
 
@@ -23,11 +24,14 @@ export interface ReconcileDeps {
 export interface ReconcileResult {
   adoptedAgentIds: string[];
   deadAgentIds: string[];
+  /** Jobs failed `provisioner job abandoned`. */
   abandonedJobIds: string[];
+  /** Abandoned stop/delete jobs put back in the queue. */
+  requeuedJobIds: string[];
 }
 
 export async function reconcileProvisioner(deps: ReconcileDeps): Promise<ReconcileResult> {
-  const { sql, events, logger, metrics } = deps;
+  const { sql, events, logger } = deps;
   const adoptedAgentIds: string[] = [];
   const deadAgentIds: string[] = [];
   for (const agent of await currentAgents(sql)) {
@@ -48,11 +52,7 @@ export async function reconcileProvisioner(deps: ReconcileDeps): Promise<Reconci
     }
   }
 
-  const abandoned = await failAbandonedJobs(sql, deps.abandonedAfterMs ?? DEFAULT_JOB_RUNNER_TIMING.abandonedAfterMs);
-  for (const job of abandoned) {
-    logger.warn({ job_id: job.jobId, build_id: job.buildId, workspace_id: job.workspaceId }, 'provisioner job abandoned');
-    metrics.workspaceBuilds.inc({ transition: job.transition, reason: job.reason, status: 'failed' });
-    await notifyWorkspaceChanged(sql, events, logger, job.workspaceId, job.buildId);
-  }
-  return { adoptedAgentIds, deadAgentIds, abandonedJobIds: abandoned.map((j) => j.jobId) };
+  const abandoned = await recoverAbandonedJobs(deps, deps.abandonedAfterMs ?? DEFAULT_JOB_RUNNER_TIMING.abandonedAfterMs);
+  const ids = (outcome: 'requeued' | 'failed') => abandoned.filter((j) => j.outcome === outcome).map((j) => j.jobId);
+  return { adoptedAgentIds, deadAgentIds, abandonedJobIds: ids('failed'), requeuedJobIds: ids('requeued') };
 }
