@@ -146,6 +146,29 @@ describe('create / list / status', () => {
     expect(statuses.at(-1)).toBe('active');
   });
 
+  it('status --watch as a table prints the header once, then one row per update', async () => {
+    const seeded = await seed('pending', 'w');
+    const run = start(['task', 'status', 'w', '--watch']);
+    await waitForOutput(run, 'pending');
+    await server.sql`update provisioner_jobs set status = 'succeeded', completed_at = now()`;
+    await server.ctx.events.publish({ kind: 'workspace_updated', workspace_id: seeded.workspaceId! });
+    await waitForOutput(run, 'initializing');
+    // One transaction: the periodic recheck must not see the agent without its app.
+    await server.sql.begin(async (tx) => {
+      const [agent] = await tx<{ id: string }[]>`
+        insert into agents (build_id, workspace_id, token_hash, lifecycle_state, lifecycle_changed_at)
+        select id, workspace_id, ${Buffer.alloc(32, 7)}, 'ready', now() from builds returning id`;
+      await tx`insert into apps (agent_id, slug, display_name, url, health, task_app) values (${agent!.id}, 'chat', 'Chat', 'http://localhost:1/', 'healthy', true)`;
+    });
+    await server.ctx.events.publish({ kind: 'workspace_updated', workspace_id: seeded.workspaceId! });
+    const result = await run.done;
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const [header, ...rows] = result.stdout.split('\n').slice(0, -1);
+    expect(header).toBe('NAME  STATUS        STATE     STATE CHANGED  MESSAGE                ');
+    expect(rows.map((row) => row.split(/ +/)[1])).toEqual(['pending', 'initializing', 'active']);
+    expect(rows[0]).toMatch(/^w {5}pending {7}working {3}\d+s ago {8,9}Workspace is starting {2}$/);
+  });
+
   it('without credentials: not logged in', async () => {
     expect(await cli(['list'], { env: { TASKYARD_URL: '', TASKYARD_SESSION_TOKEN: '' } })).toEqual({ code: 1, stdout: '', stderr: 'error: not logged in; run "taskyard login <url>"\n' });
   });

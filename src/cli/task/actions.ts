@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Task, TaskStatus } from '../../server/tasks/protocol.js';
 import { CliError } from '../api-client.js';
-import { logsWarning, renderLogs, renderTask, renderTasks, taskRef, type OutputFormat } from './render.js';
+import { logsWarning, renderLogs, renderTask, renderTasks, taskRef, taskUpdateRenderer, type OutputFormat } from './render.js';
 import type { TaskApi } from './task-api.js';
 
 export interface Io {
@@ -51,7 +51,8 @@ export async function taskStatus(api: TaskApi, io: Io, identifier: string, optio
     return;
   }
   // The stream starts with the current task, so it prints at least once.
-  const last = await api.waitForStatus(task, SETTLED, (t) => io.stdout.write(renderTask(t, options.output)));
+  const render = taskUpdateRenderer(options.output);
+  const last = await api.waitForStatus(task, SETTLED, (t) => io.stdout.write(render(t)));
   if (!last) throw new CliError(`task "${taskRef(task)}" was deleted`);
 }
 

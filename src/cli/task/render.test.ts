@@ -4,7 +4,7 @@
 // every logs WARN line. Pure: no I/O.
 import { describe, expect, it } from 'vitest';
 import type { Task, TaskLogs } from '../../server/tasks/protocol.js';
-import { goDurationSeconds, logsWarning, renderLogs, renderTask, renderTasks } from './render.js';
+import { goDurationSeconds, logsWarning, renderLogs, renderTask, renderTasks, taskUpdateRenderer } from './render.js';
 
 const NOW = Date.parse('2030-01-01T01:00:00.000Z');
 
@@ -79,6 +79,31 @@ describe('task tables', () => {
   it('one task', () => {
     expect(renderTask(tasks[2]!, 'table', NOW)).toBe(`NAME        STATUS  STATE  STATE CHANGED  MESSAGE  \npaused-one  paused${' '.repeat(2 + 7 + 15 + 9)}\n`);
     expect(renderTask(tasks[2]!, 'json', NOW)).toBe(`${JSON.stringify(tasks[2], null, 2)}\n`);
+  });
+});
+
+describe('status --watch', () => {
+  const updates = [
+    task('w', 'pending', { timestamp: '2030-01-01T01:00:00.000Z', state: 'working', message: 'Workspace is starting', uri: '' }),
+    task('w', 'initializing', { timestamp: '2030-01-01T01:00:00.000Z', state: 'working', message: 'Agent is connecting', uri: '' }),
+    task('w', 'active', { timestamp: '2030-01-01T00:58:56.000Z', state: 'idle', message: 'Agent is idle', uri: '' }),
+    task('w', 'active', { timestamp: '2030-01-01T00:58:56.000Z', state: 'complete', message: 'Finished the whole refactoring', uri: '' }),
+  ];
+
+  it('table: the header once, then one row per update; STATUS and STATE sized for every value, other columns grow', () => {
+    const render = taskUpdateRenderer('table');
+    expect(updates.map((t) => render(t, NOW))).toEqual([
+      'NAME  STATUS        STATE     STATE CHANGED  MESSAGE                \n' +
+        'w     pending       working   0s ago         Workspace is starting  \n',
+      'w     initializing  working   0s ago         Agent is connecting    \n',
+      'w     active        idle      1m4s ago       Agent is idle          \n',
+      'w     active        complete  1m4s ago       Finished the whole refactoring  \n',
+    ]);
+  });
+
+  it('JSON: every update in full', () => {
+    const render = taskUpdateRenderer('json');
+    expect(updates.map((t) => render(t, NOW))).toEqual(updates.map((t) => `${JSON.stringify(t, null, 2)}\n`));
   });
 });
 

@@ -1,9 +1,10 @@
 // Output of `taskyard task` (server.md §7): the task table
 // (`NAME  STATUS  STATE  STATE CHANGED  MESSAGE`, agent.md §5.6 layout), the
 // logs table (`TYPE  CONTENT`, continuation lines indented to the CONTENT
-// column), JSON forms, the logs WARN lines and the fixed confirmation
-// lines. Pure text from API responses: it must never do I/O.
-import type { Task, TaskLogEntry, TaskLogs } from '../../server/tasks/protocol.js';
+// column), the `status --watch` stream (header once, a row per update),
+// JSON forms, the logs WARN lines and the fixed confirmation lines. Pure
+// text from API responses: it must never do I/O.
+import { TASK_STATUSES, taskStateSchema, type Task, type TaskLogEntry, type TaskLogs } from '../../server/tasks/protocol.js';
 import { renderTable } from '../sync/table.js';
 
 export type OutputFormat = 'table' | 'json';
@@ -45,6 +46,31 @@ export function renderTasks(tasks: readonly Task[], format: OutputFormat, now = 
 
 export function renderTask(task: Task, format: OutputFormat, now = Date.now()): string {
   return format === 'json' ? json(task) : renderTable(TASK_COLUMNS, [taskRow(task, now)]);
+}
+
+/** The columns of the task table whose every possible value is known. */
+const WATCH_VALUES: Record<string, readonly string[]> = { status: TASK_STATUSES, state: taskStateSchema.options };
+
+/**
+ * `status --watch`: returns the text for each update in turn. A table prints
+ * its header with the first update only, then one row per update. Printed
+ * lines cannot be widened later, so STATUS and STATE start as wide as their
+ * longest possible value (they are what changes while watching); every
+ * column then grows to its widest cell so far. JSON prints each Task in full.
+ */
+export function taskUpdateRenderer(format: OutputFormat): (task: Task, now?: number) => string {
+  if (format === 'json') return (task) => json(task);
+  const header = TASK_COLUMNS.map((c) => c.toUpperCase());
+  const widths = TASK_COLUMNS.map((c) => Math.max(codePoints(c), ...(WATCH_VALUES[c] ?? []).map(codePoints)));
+  let headerPrinted = false;
+  const line = (cells: readonly string[]): string => `${cells.map((cell, i) => pad(cell, (widths[i] ?? 0) + 2)).join('')}\n`;
+  return (task, now = Date.now()) => {
+    const row = taskRow(task, now);
+    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, codePoints(cell))));
+    const text = (headerPrinted ? '' : line(header)) + line(row);
+    headerPrinted = true;
+    return text;
+  };
 }
 
 /**
