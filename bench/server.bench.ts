@@ -2,7 +2,10 @@
 // `startServer`, its embedded PostgreSQL, the demo template with real agent,
 // agentapi and demo-agent processes): the paused task's log snapshot endpoint
 // (GET /api/v2/tasks/me/<name>/logs) under 50 concurrent loopback clients
-// next to a trivial hono endpoint in the same run, and pause / resume latency
+// next to a trivial hono endpoint in the same run; the agent-side snapshot
+// upload (POST …/workspaceagents/me/tasks/<id>/log-snapshot, server.md §5.1)
+// with the running agent's own token and the conversation's last 10
+// messages, next to a trivial hono POST of the same body; pause / resume latency
 // for a conversation of at least 10 messages; and the RSS of a `taskyard
 // server` process with 100 tasks (50 paused) seeded by SQL. Workspace processes are killed
 // afterwards by TASKYARD_WORKSPACE_ID (never by name).
@@ -16,8 +19,9 @@ import { resolveServerConfig } from '../src/server/config.js';
 import { pino } from 'pino';
 import postgres from 'postgres';
 import { EmbeddedPostgres } from '../src/server/db/embedded-postgres.js';
+import type { Sql } from '../src/server/db/storage.js';
 import { migrate } from '../src/server/db/migrate.js';
-import { findWorkspaceProcesses, killWorkspaceProcesses } from '../src/server/provisioner/processes.js';
+import { findWorkspaceProcesses, killWorkspaceProcesses, readEnviron } from '../src/server/provisioner/processes.js';
 import { startServer } from '../src/server/server.js';
 import type { Task, TaskLogs } from '../src/server/tasks/protocol.js';
 import { startTaskyard } from '../test/helpers/taskyard-process.js';
@@ -27,8 +31,8 @@ const CLIENTS = 50;
 const LOAD_MS = 3_000;
 const CYCLES = 3;
 
-/** `CLIENTS` loops issuing GETs for `LOAD_MS`: req/s and p99 latency (ms). */
-async function load(url: string, headers: Record<string, string>): Promise<{ rps: number; p99: number }> {
+/** `CLIENTS` loops issuing `init` requests for `LOAD_MS`, each expected to answer `status`: req/s and p99 latency (ms). */
+async function load(url: string, init: RequestInit, status = 200): Promise<{ rps: number; p99: number }> {
   const latencies: number[] = [];
   const end = performance.now() + LOAD_MS;
   const t0 = performance.now();
@@ -36,9 +40,9 @@ async function load(url: string, headers: Record<string, string>): Promise<{ rps
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < end) {
         const start = performance.now();
-        const response = await fetch(url, { headers });
+        const response = await fetch(url, init);
         await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+        if (response.status !== status) throw new Error(`${url} answered ${response.status}`);
         latencies.push(performance.now() - start);
       }
     }),
@@ -50,6 +54,10 @@ async function load(url: string, headers: Record<string, string>): Promise<{ rps
 async function trivialHono(): Promise<{ url: string; close: () => Promise<void> }> {
   const app = new Hono();
   app.get('/ok', (c) => c.json({ ok: true }));
+  app.post('/ok', async (c) => {
+    await c.req.arrayBuffer();
+    return c.body(null, 204);
+  });
   const server: Server = createServer(getRequestListener(app.fetch));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -65,6 +73,16 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The token the workspace's running agent got in CODER_AGENT_TOKEN (§3.5): the one its shutdown script posts snapshots with. */
+async function runningAgentToken(sql: Sql, workspaceId: string): Promise<string> {
+  const [agent] = await sql<{ pid: number | null }[]>`
+    select a.pid from agents a join builds b on b.id = a.build_id where a.workspace_id = ${workspaceId} order by b.build_number desc limit 1`;
+  const environ = agent?.pid ? readEnviron(agent.pid) : undefined;
+  const token = environ?.find((e) => e.startsWith('CODER_AGENT_TOKEN='))?.slice('CODER_AGENT_TOKEN='.length);
+  if (!token) throw new Error(`no CODER_AGENT_TOKEN in the environment of agent pid ${agent?.pid}`);
+  return token;
 }
 
 async function runServerBench(): Promise<Figure[]> {
@@ -107,6 +125,21 @@ async function runServerBench(): Promise<Figure[]> {
     }
     const conversation = (await logs()).logs.length;
 
+    // The agent-side upload while the task is active (its agent's token is valid only then):
+    // the body the shutdown script would post, the last 10 AgentAPI messages (module.md §5).
+    const agentToken = await runningAgentToken(server.ctx.sql, workspaceId);
+    const { messages } = (await call<{ messages: unknown[] }>('GET', '/api/v2/tasks/me/bench/agentapi/messages')).body;
+    const uploadBody = JSON.stringify({ messages: messages.slice(-10) });
+    const upload = {
+      method: 'POST',
+      headers: { 'Coder-Session-Token': agentToken, 'Content-Type': 'application/json' },
+      body: uploadBody,
+    };
+    const uploadUrl = `${server.accessUrl}/api/v2/workspaceagents/me/tasks/${(await task()).id}/log-snapshot?format=agentapi`;
+    await load(hono.url, upload, 204);
+    const uploadBaseline = await load(hono.url, upload, 204);
+    const uploads = await load(uploadUrl, upload, 204);
+
     const healthz: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t0 = performance.now();
@@ -142,7 +175,7 @@ async function runServerBench(): Promise<Figure[]> {
     const snapshotUrl = `${server.accessUrl}/api/v2/tasks/me/bench/logs`;
     await load(hono.url, {});
     const baseline = await load(hono.url, {});
-    const snapshot = await load(snapshotUrl, headers);
+    const snapshot = await load(snapshotUrl, { headers });
     const pauseMedian = percentile(pauses.sort((a, b) => a - b), 50);
     const resumeMedian = percentile(resumes.sort((a, b) => a - b), 50);
     return [
@@ -155,6 +188,20 @@ async function runServerBench(): Promise<Figure[]> {
         baseline: { name: 'trivial hono endpoint req/s', value: baseline.rps },
       },
       { name: `snapshot endpoint p99 (${CLIENTS} clients)`, value: snapshot.p99, unit: 'ms', baseline: { name: 'trivial hono endpoint p99', value: baseline.p99 } },
+      {
+        name: `agent log-snapshot upload req/s (${Math.min(messages.length, 10)} messages, ${Buffer.byteLength(uploadBody)} B, ${CLIENTS} clients)`,
+        value: uploads.rps,
+        unit: 'req/s',
+        target: '>= 25% of trivial hono',
+        meetsTarget: uploads.rps >= 0.25 * uploadBaseline.rps,
+        baseline: { name: 'trivial hono POST (same body) req/s', value: uploadBaseline.rps },
+      },
+      {
+        name: `agent log-snapshot upload p99 (${CLIENTS} clients)`,
+        value: uploads.p99,
+        unit: 'ms',
+        baseline: { name: 'trivial hono POST (same body) p99', value: uploadBaseline.p99 },
+      },
       {
         name: `pause latency, ${conversation}-message conversation (median of ${pauses.length})`,
         value: pauseMedian / 1000,
