@@ -150,6 +150,25 @@ describe('build requests', () => {
     unsubscribe();
   });
 
+  it('a workspace marked for deletion, or with a delete build queued, frees its name while it stays live', async () => {
+    const h = await harness();
+    h.writeTemplate('simple.mjs', SIMPLE);
+    await h.register('simple');
+    const first = await h.createWorkspace('simple', 'reused');
+    await h.ctx.builds.requestBuild({ workspaceId: first, transition: 'delete' });
+    const second = await h.createWorkspace('simple', 'reused');
+    await h.ctx.builds.markDeleteRequested(second);
+    const third = await h.createWorkspace('simple', 'reused');
+    expect(isProvisionerError(await caught(h.createWorkspace('simple', 'reused')), 'workspace_exists')).toBe(true);
+    const rows = await h.ctx.sql<{ id: string; live: boolean; released: boolean }[]>`
+      select id, deleted_at is null as live, delete_requested_at is not null as released from workspaces where name = 'reused' order by created_at`;
+    expect(rows).toEqual([
+      { id: first, live: true, released: true },
+      { id: second, live: true, released: true },
+      { id: third, live: true, released: false },
+    ]);
+  });
+
   it('serialises concurrent requests: exactly one of ten wins', async () => {
     const h = await harness();
     h.writeTemplate('simple.mjs', SIMPLE);

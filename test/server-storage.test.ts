@@ -13,6 +13,7 @@ import { EmbeddedPostgres } from '../src/server/db/embedded-postgres.js';
 import { DataDirInaccessibleError } from '../src/server/db/errors.js';
 import { EventBus } from '../src/server/db/event-bus.js';
 import { migrate } from '../src/server/db/migrate.js';
+import { DEFAULT_ORGANIZATION_ID } from '../src/server/db/migrations/0001_initial.js';
 import { MIGRATIONS, type Migration } from '../src/server/db/migrations/index.js';
 import { lookupOsUser } from '../src/server/db/os-user.js';
 import { binariesRunnableBy, resolvePostgresBinaries } from '../src/server/db/postgres-binaries.js';
@@ -210,6 +211,37 @@ describe('migrations', () => {
     await expect(migrate(db.sql, silent, [...MIGRATIONS, broken])).rejects.toThrow(/^migrating database: /);
     const found = await db.sql<{ exists: boolean }[]>`select to_regclass('users') is not null as exists`;
     expect(found[0]!.exists).toBe(false);
+  });
+
+  it('0003 frees the names of live workspaces whose task was deleted or that have a delete build', async () => {
+    const db = await pg.createDatabase();
+    await migrate(db.sql, silent, MIGRATIONS.filter((m) => m.version < 3));
+    const org = DEFAULT_ORGANIZATION_ID;
+    const [user] = await db.sql<{ id: string }[]>`insert into users (username, role) values ('u', 'owner') returning id`;
+    const [template] = await db.sql<{ id: string }[]>`insert into templates (name) values ('t') returning id`;
+    const [version] = await db.sql<{ id: string }[]>`
+      insert into template_versions (template_id, hash, source_path, source) values (${template!.id}, ${'a'.repeat(64)}, 't.mjs', '') returning id`;
+    const workspace = async (name: string, deleted = false) =>
+      (await db.sql<{ id: string }[]>`
+        insert into workspaces (organization_id, owner_id, template_id, name, deleted_at)
+        values (${org}, ${user!.id}, ${template!.id}, ${name}, ${deleted ? new Date() : null}) returning id`)[0]!.id;
+    const task = (workspaceId: string, name: string, deleted: boolean) => db.sql`
+      insert into tasks (organization_id, owner_id, name, template_id, template_version_id, workspace_id, initial_prompt, deleted_at)
+      values (${org}, ${user!.id}, ${name}, ${template!.id}, ${version!.id}, ${workspaceId}, 'p', ${deleted ? new Date() : null})`;
+    const taskDeleted = await workspace('a');
+    await task(taskDeleted, 'a', true);
+    const taskLive = await workspace('b');
+    await task(taskLive, 'b', false);
+    const deleteBuild = await workspace('c');
+    const [job] = await db.sql<{ id: string }[]>`insert into provisioner_jobs (workspace_id) values (${deleteBuild}) returning id`;
+    await db.sql`insert into builds (workspace_id, build_number, transition, template_version_id, job_id) values (${deleteBuild}, 1, 'delete', ${version!.id}, ${job!.id})`;
+    const gone = await workspace('d', true);
+
+    expect((await migrate(db.sql, silent)).applied).toEqual(MIGRATIONS.filter((m) => m.version >= 3).map((m) => m.version));
+    const rows = await db.sql<{ id: string; released: boolean }[]>`select id, delete_requested_at is not null as released from workspaces`;
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.released]))).toEqual({ [taskDeleted]: true, [taskLive]: false, [deleteBuild]: true, [gone]: false });
+    for (const name of ['a', 'c', 'd']) await workspace(name);
+    await expect(workspace('b')).rejects.toThrow(/workspaces_owner_name_key/);
   });
 
   it('create every table of §2.5', async () => {

@@ -249,4 +249,28 @@ describe('DELETE', () => {
     expect((await server.call('DELETE', '/api/v2/tasks/me/t', { token: admin.token })).status).toBe(404);
     expect((await server.call('GET', '/api/v2/tasks', { token: admin.token })).body).toEqual({ tasks: [], count: 0 });
   });
+
+  it.each<[State, string]>([
+    ['active', 'pending'],
+    // The start job is still pending: the delete build is deferred to the tasks loop.
+    ['pending', 'none yet'],
+  ])('a new task may take the name at once (%s task, delete build %s); the old workspace stays live for its delete build', async (state, deleteBuild) => {
+    const old = await seedState(state);
+    expect((await server.call('DELETE', '/api/v2/tasks/me/t', { token: admin.token })).status).toBe(202);
+    const created = await server.call('POST', '/api/v2/tasks/me', { token: admin.token, body: { template: 'one-app', input: 'again', name: 't' } });
+    expect(created).toMatchObject({ status: 201, body: { name: 't', workspace_name: 't', status: 'pending', initial_prompt: 'again' } });
+    const task = created.body as { id: string; workspace_id: string };
+    expect(task.id).not.toBe(old.id);
+    expect(task.workspace_id).not.toBe(old.workspaceId);
+    const [workspace] = await server.sql<{ deleted_at: Date | null; delete_requested_at: Date | null }[]>`
+      select deleted_at, delete_requested_at from workspaces where id = ${old.workspaceId}`;
+    expect(workspace!.deleted_at).toBeNull();
+    expect(workspace!.delete_requested_at).not.toBeNull();
+    const deletes = await server.sql<{ status: string }[]>`
+      select j.status from builds b join provisioner_jobs j on j.id = b.job_id where b.workspace_id = ${old.workspaceId} and b.transition = 'delete'`;
+    expect(deletes.map((d) => d.status)).toEqual(deleteBuild === 'pending' ? ['pending'] : []);
+    expect((await server.call('GET', '/api/v2/tasks/me/t', { token: admin.token })).body).toMatchObject({ id: task.id });
+    // A live task still holds the name.
+    expect((await server.call('POST', '/api/v2/tasks/me', { token: admin.token, body: { template: 'one-app', input: 'x', name: 't' } })).status).toBe(409);
+  });
 });

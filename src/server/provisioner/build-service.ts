@@ -1,8 +1,9 @@
 // Workspaces and build requests (server.md §4.4.1–4.4.3): creating a
-// workspace row and queueing a build — at most one pending/running job per
+// workspace row, queueing a build — at most one pending/running job per
 // workspace (else 409 `A workspace build is already active.`), build numbers
-// 1, 2, …, NOTIFY `job_queued` on commit. Both accept the caller's
-// transaction so a task and its first build commit together. It never runs a
+// 1, 2, …, NOTIFY `job_queued` on commit — and marking a workspace's delete
+// as requested, which frees its name. All accept the caller's transaction
+// so a task and its first build commit together. It never runs a
 // job (job-runner.ts does) and never touches files or processes.
 import postgres from 'postgres';
 import type { Logger } from 'pino';
@@ -25,7 +26,7 @@ export interface Workspace {
 export interface CreateWorkspaceInput {
   ownerId: string;
   templateId: string;
-  /** Unique per owner among non-deleted workspaces (tasks use the task name). */
+  /** Unique per owner among workspaces neither deleted nor marked for deletion (tasks use the task name). */
   name: string;
   organizationId?: string;
 }
@@ -70,6 +71,18 @@ export class BuildService {
       if (isUniqueViolation(err, 'workspaces_owner_name_key')) throw new ProvisionerError('workspace_exists', PROVISIONER_MESSAGES.workspaceExists, { cause: err });
       throw err;
     }
+  }
+
+  /**
+   * Records that the workspace is to be deleted. From then on its name is
+   * free for a new workspace of the owner (migration 0003), while the row
+   * stays live for its delete build. Queueing a delete build records it too;
+   * a caller that may have to defer the build (a task delete meeting an
+   * active build) records it first, in its own transaction.
+   */
+  async markDeleteRequested(workspaceId: string, via?: Queryable): Promise<void> {
+    const sql = via ?? this.deps.sql;
+    await sql`update workspaces set delete_requested_at = coalesce(delete_requested_at, now()), updated_at = now() where id = ${workspaceId}`;
   }
 
   /**
@@ -127,6 +140,7 @@ export class BuildService {
               ${versionId}, ${job!.id}, ${input.initiatorId ?? null})
       returning id`;
     await tx`update workspaces set updated_at = now() where id = ${workspace.id}`;
+    if (input.transition === 'delete') await this.markDeleteRequested(workspace.id, tx);
     await this.deps.events.publish({ kind: 'job_queued', job_id: job!.id, workspace_id: workspace.id }, tx);
     await this.deps.events.publish({ kind: 'workspace_updated', workspace_id: workspace.id, build_id: build!.id }, tx);
     return (await getBuild(tx, build!.id))!;

@@ -20,8 +20,10 @@ export interface TaskBuild {
 }
 
 export interface TaskBuilds {
-  /** Throws an error whose `code` is `workspace_exists` when the owner has a live workspace of that name. */
+  /** Throws an error whose `code` is `workspace_exists` when the owner has a live workspace of that name not marked for deletion. */
   createWorkspace(input: { ownerId: string; templateId: string; name: string }, via?: Queryable): Promise<{ id: string; name: string }>;
+  /** Frees the workspace's name for a new workspace; the row stays live for its delete build. */
+  markDeleteRequested(workspaceId: string, via?: Queryable): Promise<void>;
   /** Throws an error whose `code` is `build_active` while a job of the workspace is pending/running. */
   requestBuild(
     input: { workspaceId: string; transition: BuildTransition; reason?: BuildReason; templateVersionId?: string; initiatorId?: string },

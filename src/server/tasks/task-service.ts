@@ -120,10 +120,18 @@ export class TaskService {
   /**
    * §6.3 delete: soft delete, then a delete build. When a build is still
    * active the delete build is queued later by the background sweep
-   * (auto-pause.ts), so deleting never waits for a start to finish.
+   * (auto-pause.ts), so deleting never waits for a start to finish. The
+   * workspace gives up its name in the soft delete's transaction: it lives
+   * on until its delete build finished, but the task name is free at once
+   * and a new task of that name needs a workspace of that name.
    */
   async delete(record: TaskRecord, actor: User): Promise<void> {
-    if (!(await softDeleteTask(this.deps.sql, record.task.id))) return;
+    const deleted = await this.deps.sql.begin(async (tx) => {
+      if (!(await softDeleteTask(tx, record.task.id))) return false;
+      if (record.workspaceId !== null) await this.deps.builds.markDeleteRequested(record.workspaceId, tx);
+      return true;
+    });
+    if (!deleted) return;
     await this.publish(record);
     this.deps.logger.info({ task_id: record.task.id, workspace_id: record.workspaceId }, 'task deleted');
     if (record.workspaceId !== null) await this.requestDeleteBuild(record.workspaceId, actor.id);
@@ -165,7 +173,8 @@ export class TaskService {
     try {
       return await this.deps.builds.createWorkspace(input, tx);
     } catch (err) {
-      // A deleted task's workspace keeps its name until its delete build finished.
+      // Deleted tasks' workspaces have released their names (delete()), so a
+      // live workspace of this name belongs to a live task or to no task.
       if (isWorkspaceExistsError(err)) throw taskErrors.nameTaken();
       throw err;
     }

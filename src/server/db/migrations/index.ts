@@ -3,6 +3,7 @@
 // here. Never reorder, renumber or edit entries that have shipped.
 import { migration0001 } from './0001_initial.js';
 import { migration0002 } from './0002_job_attempts.js';
+import { migration0003 } from './0003_workspace_delete_requested.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -10,4 +11,5 @@ export type { Migration } from './types.js';
 export const MIGRATIONS: readonly Migration[] = [
   migration0001,
   migration0002,
+  migration0003,
 ];
