@@ -269,8 +269,9 @@ async function runRssBench(): Promise<Figure[]> {
           await tx`insert into builds (workspace_id, build_number, transition, reason, template_version_id, job_id) values (${ws!.id}, ${n}, ${transition}, ${reason}, ${ids.version}, ${job!.id})`;
         }
         if (paused) {
-          const messages = Array.from({ length: 10 }, (_, id) => ({ id, type: id % 2 === 0 ? 'input' : 'output', content: `message ${id}`, time: new Date().toISOString() }));
-          await tx`insert into task_snapshots (task_id, log_snapshot) values (${task!.id}, ${tx.json({ logs: messages })})`;
+          // The envelope the snapshot endpoint stores (server.md §5.1 step 7), so the seeded snapshots are readable.
+          const messages = Array.from({ length: 10 }, (_, id) => ({ id, content: `message ${id}`, role: id % 2 === 0 ? 'user' : 'agent', time: new Date().toISOString() }));
+          await tx`insert into task_snapshots (task_id, log_snapshot) values (${task!.id}, ${tx.json({ format: 'agentapi', data: { messages } })})`;
         }
       }
     });
