@@ -21,6 +21,10 @@ export function registerServerCommand(program: Command): void {
     .option('--port-range <start-end>', 'ports allocated to workspaces (env TASKYARD_PORT_RANGE, default 20000-29999)')
     .option('--first-user-username <name>', 'owner created on first start; empty disables (env TASKYARD_FIRST_USER_USERNAME, default admin)')
     .option('--log-level <level>', 'debug, info, warn or error (env TASKYARD_LOG_LEVEL, default info)')
+    .option(
+      '--pause-tasks-on-shutdown',
+      'on SIGINT/SIGTERM first pause every workspace (stop builds), then shut down; single replica only (env TASKYARD_PAUSE_TASKS_ON_SHUTDOWN, default false)',
+    )
     .action(async (flags: ServerFlags) => {
       process.exitCode = await runServerCommand(flags);
     });
@@ -39,21 +43,29 @@ export async function runServerCommand(flags: ServerFlags): Promise<number> {
   }
   // Signal handlers go in before starting: a signal during startup (initdb can
   // take a second) must still end in the shutdown sequence, not an orphaned PostgreSQL.
+  // A second signal only shortens the optional pause step; the order stays.
   let signalled!: () => void;
   const stopRequested = new Promise<void>((resolve) => (signalled = resolve));
-  const onSignal = (): void => signalled();
+  let signals = 0;
+  let server: RunningServer | undefined;
+  const onSignal = (): void => {
+    signals++;
+    if (signals === 1) signalled();
+    else server?.stopFaster();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    let server: RunningServer;
+    let started: RunningServer;
     try {
-      server = await startServer(config);
+      started = server = await startServer(config);
     } catch (err) {
       process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;
     }
     await stopRequested;
-    await server.stop();
+    if (signals > 1) started.stopFaster();
+    await started.stop();
     return 0;
   } finally {
     process.off('SIGINT', onSignal);

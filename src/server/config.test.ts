@@ -19,7 +19,18 @@ describe('resolveServerConfig', () => {
       portRange: { start: 20000, end: 29999 },
       firstUserUsername: 'admin',
       logLevel: 'info',
+      pauseTasksOnShutdown: false,
     });
+  });
+
+  it.each<[string, ServerFlags, NodeJS.ProcessEnv, boolean]>([
+    ['flag', { pauseTasksOnShutdown: true }, {}, true],
+    ['env true', {}, { TASKYARD_PAUSE_TASKS_ON_SHUTDOWN: 'true' }, true],
+    ['env 1', {}, { TASKYARD_PAUSE_TASKS_ON_SHUTDOWN: '1' }, true],
+    ['env 0', {}, { TASKYARD_PAUSE_TASKS_ON_SHUTDOWN: '0' }, false],
+    ['empty env = unset', {}, { TASKYARD_PAUSE_TASKS_ON_SHUTDOWN: '' }, false],
+  ])('pause tasks on shutdown (not in §1.1, off by default): %s', (_name, flags, env, expected) => {
+    expect(resolveServerConfig(flags, env, user).pauseTasksOnShutdown).toBe(expected);
   });
 
   it.each([
@@ -66,6 +77,7 @@ describe('resolveServerConfig', () => {
     ['first user', { firstUserUsername: 'bad name' }, {}, 'invalid --first-user-username "bad name": must match ^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$'],
     ['log level', { logLevel: 'trace' }, {}, 'invalid --log-level "trace": expected debug, info, warn or error'],
     ['empty data dir flag', { dataDir: '' }, {}, 'invalid --data-dir "": expected a directory'],
+    ['pause on shutdown env', {}, { TASKYARD_PAUSE_TASKS_ON_SHUTDOWN: 'yes' }, 'invalid TASKYARD_PAUSE_TASKS_ON_SHUTDOWN "yes": expected true or false'],
   ])('rejects %s', (_name, flags, env, message) => {
     const run = () => resolveServerConfig(flags, env, user);
     expect(run).toThrow(ServerConfigError);

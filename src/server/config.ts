@@ -31,6 +31,12 @@ export interface ServerConfig {
   /** `""` disables first-user creation. */
   firstUserUsername: string;
   logLevel: LogLevel;
+  /**
+   * Not in §1.1 (default off keeps §1.2.2): pause every workspace before the
+   * shutdown order, for `taskyard up` where Ctrl+C stops the whole system.
+   * Optional so configs built by hand (tests) need not name it.
+   */
+  pauseTasksOnShutdown?: boolean;
 }
 
 /** Flag values as commander hands them over (undefined = flag not given). */
@@ -45,6 +51,7 @@ export interface ServerFlags {
   portRange?: string;
   firstUserUsername?: string;
   logLevel?: string;
+  pauseTasksOnShutdown?: boolean;
 }
 
 /** What the defaults depend on; injectable for tests. */
@@ -93,6 +100,7 @@ export function resolveServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv, 
   if (!(LOG_LEVELS as readonly string[]).includes(level.value)) {
     throw new ServerConfigError(`invalid ${level.source} ${JSON.stringify(level.value)}: expected debug, info, warn or error`);
   }
+  const pauseTasksOnShutdown = flags.pauseTasksOnShutdown ?? parseBoolean(pick(undefined, '--pause-tasks-on-shutdown', 'TASKYARD_PAUSE_TASKS_ON_SHUTDOWN', 'false'));
   return {
     address,
     accessUrl,
@@ -104,6 +112,7 @@ export function resolveServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv, 
     portRange,
     firstUserUsername: firstUser.value,
     logLevel: level.value as LogLevel,
+    pauseTasksOnShutdown,
   };
 }
 
@@ -170,6 +179,12 @@ function parsePortRange({ value, source }: Picked): { start: number; end: number
     throw new ServerConfigError(`invalid ${source} ${JSON.stringify(value)}: expected <start>-<end> with 1 <= start <= end <= 65535`);
   }
   return { start, end };
+}
+
+function parseBoolean({ value, source }: Picked): boolean {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ServerConfigError(`invalid ${source} ${JSON.stringify(value)}: expected true or false`);
 }
 
 function absolute({ value, source }: Picked): string {

@@ -20,6 +20,7 @@ import { openStorage, type Storage } from './db/storage.js';
 import { listenHttp, pickFreePort, type HttpListener } from './listen.js';
 import { createServerLogger } from './logger.js';
 import { createServerMetrics } from './metrics.js';
+import { pauseWorkspacesOnShutdown } from './pause-on-shutdown.js';
 import { BuildService } from './provisioner/build-service.js';
 import { reconcileOnStart, registerTemplatesOnStart, startProvisionerLoop } from './provisioner/provisioner.js';
 import { TemplateRegistry } from './provisioner/template-registry.js';
@@ -76,6 +77,8 @@ export interface RunningServer {
   port: number;
   /** The §1.2.2 sequence; idempotent (later calls return the first call's promise). */
   stop(): Promise<void>;
+  /** With pauseTasksOnShutdown: stop waiting for the pauses (kill what still stops) and go on. */
+  stopFaster(): void;
 }
 
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
@@ -120,7 +123,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 
     const app = buildApp(ctx);
     const listener: HttpListener = await listenHttp(app.fetch, address);
-    // Shutdown order (§1.2.2), i.e. the reverse of `cleanups`:
+    // Shutdown order (§1.2.2), i.e. the reverse of `cleanups`, after the
+    // opt-in step 0 of stop() (--pause-tasks-on-shutdown: pause every workspace):
     //   1. stop accepting; end SSE streams (shutdownSignal); in-flight requests get 10 s
     //   2. stop background services (the provisioner loop: running jobs keep their state)
     //   3. stop the event listener, close the pool, stop embedded PostgreSQL
@@ -136,6 +140,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     logger.info({ access_url: accessUrl }, 'server started');
 
     let stopping: Promise<void> | undefined;
+    const hurry = new AbortController();
     return {
       ctx,
       accessUrl,
@@ -143,11 +148,19 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       stop: () => {
         stopping ??= (async () => {
           logger.info('server stopping');
+          // 0. (opt-in) pause every workspace while HTTP and the provisioner
+          //    still run: the stop scripts upload their snapshots through the API.
+          if (config.pauseTasksOnShutdown) {
+            await pauseWorkspacesOnShutdown({ sql: ctx.sql, builds: ctx.builds, logger, stopGracePeriodMs: config.stopGracePeriodMs }, { hurry: hurry.signal }).catch(
+              (err: unknown) => logger.error({ err }, 'pausing workspaces for shutdown failed'),
+            );
+          }
           await unwind();
           logger.info('server stopped');
         })();
         return stopping;
       },
+      stopFaster: () => hurry.abort(),
     };
   } catch (err) {
     shutdown.abort();
