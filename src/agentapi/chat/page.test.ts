@@ -72,6 +72,16 @@ describe('--chat-base-path', () => {
     expect(chatConfig({ chatBasePath, embed: true })).toEqual({ ...expected, embed: true });
   });
 
+  it('a host may name the API explicitly (a proxied AgentAPI); its trailing slash is trimmed', () => {
+    const apiBase = '/api/v2/tasks/admin/t1/agentapi/';
+    expect(chatConfig({ chatBasePath: '/tasks/admin/t1/chat', embed: true, apiBase })).toEqual({
+      basePath: '/tasks/admin/t1/chat',
+      apiBase: '/api/v2/tasks/admin/t1/agentapi',
+      embed: true,
+    });
+    expect(inlinedConfig(renderChatPage({ chatBasePath: '/tasks/admin/t1/chat', embed: false, apiBase }))).toMatchObject({ apiBase: '/api/v2/tasks/admin/t1/agentapi' });
+  });
+
   it('a hostile base path cannot break out of the inline config or the link', () => {
     const chatBasePath = '/x"></a><script>alert(1)</script>/chat';
     const page = renderChatPage({ chatBasePath, embed: true });

@@ -11,6 +11,12 @@ export interface ChatPageOptions {
   chatBasePath: string;
   /** `/chat/embed`: no page header, for iframes. */
   embed: boolean;
+  /**
+   * The default `<api>` when it is not the parent of the chat base path: a
+   * host that serves this page next to a proxied AgentAPI (the taskyard
+   * dashboard) names the proxy here. `?url=` still wins (§3.11.1).
+   */
+  apiBase?: string;
 }
 
 /** The config the browser script reads from `window.CHAT_CONFIG`. */
@@ -36,7 +42,7 @@ export function chatApiBase(chatBasePath: string): string {
 export function chatConfig(options: ChatPageOptions): ChatConfig {
   return {
     basePath: trimChatBasePath(options.chatBasePath),
-    apiBase: chatApiBase(options.chatBasePath),
+    apiBase: options.apiBase === undefined ? chatApiBase(options.chatBasePath) : trimChatBasePath(options.apiBase),
     embed: options.embed,
   };
 }

@@ -15,6 +15,7 @@ import { registerSystemRoutes } from './system-routes.js';
 import { registerTasksRoutes } from './tasks-routes.js';
 import { registerTemplatesRoutes } from './templates-routes.js';
 import { registerUsersRoutes } from './users-routes.js';
+import { registerWebRoutes } from '../web/routes.js';
 
 export type RegisterRoutes = (app: App, ctx: ServerContext) => void;
 
@@ -28,6 +29,7 @@ const ROUTE_MODULES: readonly RegisterRoutes[] = [
   registerAgentEventsRoutes,
   registerAgentSnapshotRoutes,
   registerAgentDashboardRoutes,
+  registerWebRoutes,
 ];
 
 export function buildApp(ctx: ServerContext): App {
