@@ -1,8 +1,15 @@
 // Test support: runs the real `agentapi` bin (compiled, from bin/agentapi.js)
 // as a child process on a free port and talks to it over loopback HTTP.
-// Every started process is tracked so a test can stop all of them.
+// Every started process gets its own TMPDIR, removed once it has exited (a
+// SIGKILLed agentapi cannot remove its uploads dir itself), and is tracked so
+// a test can stop all of them. Concurrent tests each own an AgentApiSet
+// instead: stopAllAgentApis() would kill the processes of their neighbours.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestContext } from 'vitest';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const AGENTAPI_BIN = fileURLToPath(new URL('../../bin/agentapi.js', import.meta.url));
@@ -19,6 +26,8 @@ export interface RunOptions {
   /** Run as another user (tests that need permissions to bite while we are root). */
   uid?: number;
   gid?: number;
+  /** Where the process's own TMPDIR is made (default: os.tmpdir()); it must be traversable by `uid`. */
+  tmpRoot?: string;
 }
 
 export interface ExitInfo {
@@ -33,6 +42,13 @@ export function demoAgent(...args: string[]): string[] {
 
 const running = new Set<AgentApiProcess>();
 
+/** A fresh TMPDIR for one child process, owned by the user it runs as. */
+export function processTmpDir(root = os.tmpdir(), owner?: { uid: number; gid: number }): string {
+  const dir = mkdtempSync(path.join(root, 'agentapi-test-tmp-'));
+  if (owner) chownSync(dir, owner.uid, owner.gid);
+  return dir;
+}
+
 export class AgentApiProcess {
   stdout = '';
   stderr = '';
@@ -40,7 +56,11 @@ export class AgentApiProcess {
   private portValue: number | undefined;
   private readonly portWaiters: ((port: number) => void)[] = [];
 
-  constructor(readonly child: ChildProcess) {
+  /** `tmpDir` (the child's TMPDIR) is removed when the child exits, before `exited` resolves. */
+  constructor(
+    readonly child: ChildProcess,
+    readonly tmpDir?: string,
+  ) {
     running.add(this);
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       this.stdout += chunk;
@@ -50,6 +70,7 @@ export class AgentApiProcess {
     this.exited = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
         running.delete(this);
+        if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
         resolve({ code, signal });
       });
     });
@@ -166,31 +187,83 @@ export function startAgentApi(options: RunOptions = {}): AgentApiProcess {
   const flags = options.flags ?? [];
   const hasPort = flags.some((f) => f === '--port' || f === '-p' || f.startsWith('--port='));
   const args = [AGENTAPI_BIN, 'server', ...(hasPort ? [] : ['--port', '0']), ...flags, '--', ...(options.agent ?? demoAgent())];
-  const child = spawn(process.execPath, args, {
-    cwd: options.cwd ?? PROJECT_ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-    ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
-  });
+  const user = options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : undefined;
+  const tmpDir = processTmpDir(options.tmpRoot, user);
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, args, {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      env: { ...process.env, TMPDIR: tmpDir, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...user,
+    });
+  } catch (err) {
+    rmSync(tmpDir, { recursive: true, force: true });
+    throw err;
+  }
   if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   else child.stdin!.end();
-  return new AgentApiProcess(child);
+  return new AgentApiProcess(child, tmpDir);
 }
 
 /** Runs the agentapi bin with `args` to completion. */
 export async function runAgentApi(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}) {
+  const tmpDir = processTmpDir();
   const child = spawn(process.execPath, [AGENTAPI_BIN, ...args], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, TMPDIR: tmpDir, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const proc = new AgentApiProcess(child);
+  const proc = new AgentApiProcess(child, tmpDir);
   child.stdin!.end(options.stdin ?? '');
   const exit = await proc.exited;
   return { ...exit, stdout: proc.stdout, stderr: proc.stderr };
 }
 
-/** Kills every agentapi process a test left running (for afterEach). */
+/** Kills every agentapi process a test left running (for afterEach of tests that do not run concurrently). */
 export async function stopAllAgentApis(): Promise<void> {
   await Promise.all([...running].map((p) => p.stop('SIGKILL')));
+}
+
+/**
+ * The agentapi processes of one owner (a test, or a beforeAll): `start` adds,
+ * `stopAll` SIGKILLs what is still running. Their TMPDIRs go under `tmpRoot`.
+ */
+export class AgentApiSet {
+  private readonly members = new Set<AgentApiProcess>();
+
+  constructor(private readonly tmpRoot?: string) {}
+
+  start(options: RunOptions = {}): AgentApiProcess {
+    const proc = startAgentApi({ tmpRoot: this.tmpRoot, ...options });
+    this.members.add(proc);
+    void proc.exited.then(() => this.members.delete(proc));
+    return proc;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.members].map((p) => p.stop('SIGKILL')));
+  }
+}
+
+export interface AgentApiTestScope {
+  /** The test's own temp dir (mode `dirMode`), removed when the test finishes. */
+  dir: string;
+  agents: AgentApiSet;
+}
+
+/**
+ * A temp dir and an AgentApiSet for one test, cleaned up when it finishes:
+ * processes first, then the dir. Safe in concurrent tests (pass the test's
+ * own context, not the global onTestFinished).
+ */
+export function agentApiTestScope(context: Pick<TestContext, 'onTestFinished'>, prefix: string, dirMode = 0o700): AgentApiTestScope {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  chmodSync(dir, dirMode);
+  const agents = new AgentApiSet(dir);
+  context.onTestFinished(async () => {
+    await agents.stopAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir, agents };
 }

@@ -1,8 +1,11 @@
 // Test support: runs the real `taskyard` bin (compiled, bin/taskyard.js) as
 // child processes, and writes agent manifests into temp dirs. Every started
-// agent is tracked so a test can stop all of them.
+// agent is tracked so a test can stop all of them, and gets its own TMPDIR,
+// removed once it has exited (a SIGKILLed process cannot clean up after itself).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const TASKYARD_BIN = fileURLToPath(new URL('../../bin/taskyard.js', import.meta.url));
@@ -21,13 +24,18 @@ export class TaskyardProcess {
   stderr = '';
   readonly exited: Promise<ExitInfo>;
 
-  constructor(readonly child: ChildProcess) {
+  /** `tmpDir` (the child's TMPDIR) is removed when the child exits, before `exited` resolves. */
+  constructor(
+    readonly child: ChildProcess,
+    readonly tmpDir?: string,
+  ) {
     running.add(this);
     child.stdout?.setEncoding('utf8').on('data', (c: string) => (this.stdout += c));
     child.stderr?.setEncoding('utf8').on('data', (c: string) => (this.stderr += c));
     this.exited = new Promise((resolve) =>
       child.on('exit', (code, signal) => {
         running.delete(this);
+        if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
         resolve({ code, signal });
       }),
     );
@@ -73,11 +81,14 @@ export class TaskyardProcess {
 }
 
 export function startTaskyard(args: string[], env: NodeJS.ProcessEnv = {}): TaskyardProcess {
+  const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'taskyard-test-tmp-'));
+  // 0755: the embedded PostgreSQL's initdb (run as the postgres user when we are root) reads a password file made in it.
+  chmodSync(tmpDir, 0o755);
   const child = spawn(process.execPath, [TASKYARD_BIN, ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, TMPDIR: tmpDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return new TaskyardProcess(child);
+  return new TaskyardProcess(child, tmpDir);
 }
 
 /** Runs `taskyard <args>` to completion. */
