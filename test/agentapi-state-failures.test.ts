@@ -1,22 +1,16 @@
 // What agentapi does with a broken state file, a contested PID file, and
 // signals at awkward moments (§7.2, §7.6, §8, §9), through the real bin.
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+// The cases run concurrently, each with its own dir and processes (most of
+// their time is spent waiting on agentapi, not computing).
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, it, type TestContext } from 'vitest';
 import { trimU } from '../src/agentapi/format/text.js';
 import { openSse } from '../src/agentapi/http/testdata/harness.js';
-import { startAgentApi, stopAllAgentApis, type AgentApiProcess } from './helpers/agentapi-process.js';
+import { agentApiTestScope, type AgentApiProcess } from './helpers/agentapi-process.js';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'agentapi-fail-'));
-  chmodSync(dir, 0o755);
-});
-afterEach(async () => {
-  await stopAllAgentApis();
-  rmSync(dir, { recursive: true, force: true });
-});
+/** The test's own dir (0755: an agentapi running as nobody must reach it) and agentapi processes. */
+const scope = (context: TestContext) => agentApiTestScope(context, 'agentapi-fail-', 0o755);
 
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
@@ -38,7 +32,7 @@ async function messages(agent: AgentApiProcess) {
   return (await agent.getJson<{ messages: { role: string; content: string }[] }>('/messages')).messages;
 }
 
-describe('state file failures (§7.6)', () => {
+describe.concurrent('state file failures (§7.6)', () => {
   const cases: { name: string; prepare: (file: string) => void; asNobody?: boolean }[] = [
     { name: 'an empty file', prepare: (f) => writeFileSync(f, '') },
     { name: 'corrupt JSON', prepare: (f) => writeFileSync(f, '{') },
@@ -55,12 +49,14 @@ describe('state file failures (§7.6)', () => {
     { name: 'a directory where the file should be', prepare: (f) => mkdirSync(f) },
   ];
 
-  it.each(cases)('$name: one warning, a fresh conversation, the file untouched, the server working', async ({ prepare, asNobody }) => {
+  it.for(cases)('$name: one warning, a fresh conversation, the file untouched, the server working', async ({ prepare, asNobody }, context) => {
+    const { expect } = context;
+    const { dir, agents } = scope(context);
     const file = path.join(dir, 'state.json');
     prepare(file);
     if (asNobody) chownSync(dir, NOBODY, NOBODY);
     const before = statSync(file).isDirectory() ? 'dir' : readFileSync(file, { flag: 'r', encoding: 'utf8' });
-    const agent = startAgentApi({ flags: ['--state-file', file], ...(asNobody ? { uid: NOBODY, gid: NOBODY } : {}) });
+    const agent = agents.start({ flags: ['--state-file', file], ...(asNobody ? { uid: NOBODY, gid: NOBODY } : {}) });
     await agent.waitForStatus('stable');
 
     const errors = (await replay(agent)).filter((e) => e.event === 'agent_error');
@@ -83,9 +79,11 @@ describe('state file failures (§7.6)', () => {
     }
   });
 
-  it('a missing file is silent: no event, a fresh conversation, saved on shutdown', async () => {
+  it('a missing file is silent: no event, a fresh conversation, saved on shutdown', async (context) => {
+    const { expect } = context;
+    const { dir, agents } = scope(context);
     const file = path.join(dir, 'new', 'state.json');
-    const agent = startAgentApi({ flags: ['--state-file', file] });
+    const agent = agents.start({ flags: ['--state-file', file] });
     await agent.waitForStatus('stable');
     expect((await replay(agent)).filter((e) => e.event === 'agent_error')).toEqual([]);
     await agent.waitForLog((l) => l.msg === 'No previous state to load (file does not exist)');
@@ -94,12 +92,14 @@ describe('state file failures (§7.6)', () => {
   });
 });
 
-describe('PID file (§8)', () => {
-  it('refuses a second instance with the exact message while the first runs; takes over after kill -9', async () => {
+describe.concurrent('PID file (§8)', () => {
+  it('refuses a second instance with the exact message while the first runs; takes over after kill -9', async (context) => {
+    const { expect } = context;
+    const { dir, agents } = scope(context);
     const pidFile = path.join(dir, 'agentapi.pid');
-    const first = startAgentApi({ flags: ['--pid-file', pidFile] });
+    const first = agents.start({ flags: ['--pid-file', pidFile] });
     await first.port();
-    const second = startAgentApi({ flags: ['--pid-file', pidFile] });
+    const second = agents.start({ flags: ['--pid-file', pidFile] });
     expect((await second.exited).code).toBe(1);
     expect(second.stderr).toBe(
       `Error: failed to write PID file: another instance is already running with PID ${first.pid} (PID file: ${pidFile})\n`,
@@ -107,7 +107,7 @@ describe('PID file (§8)', () => {
     expect(readFileSync(pidFile, 'utf8')).toBe(`${first.pid}\n`);
 
     await first.stop('SIGKILL');
-    const third = startAgentApi({ flags: ['--pid-file', pidFile] });
+    const third = agents.start({ flags: ['--pid-file', pidFile] });
     await third.port();
     expect(readFileSync(pidFile, 'utf8')).toBe(`${third.pid}\n`);
     await third.waitForLog((l) => l.msg === 'Found stale PID file, will overwrite');
@@ -115,14 +115,16 @@ describe('PID file (§8)', () => {
     expect(existsSync(pidFile)).toBe(false);
   });
 
-  it.each([
+  it.for<[string, (f: string) => void]>([
     ['garbage content', (f: string) => writeFileSync(f, 'garbage\n')],
     ['a missing directory', (f: string) => rmSync(path.dirname(f), { recursive: true, force: true })],
-  ])('overwrites %s', async (_name, prepare) => {
+  ])('overwrites %s', async ([_name, prepare], context) => {
+    const { expect } = context;
+    const { dir, agents } = scope(context);
     const pidFile = path.join(dir, 'run', 'agentapi.pid');
     mkdirSync(path.dirname(pidFile), { recursive: true });
     prepare(pidFile);
-    const agent = startAgentApi({ flags: ['--pid-file', pidFile] });
+    const agent = agents.start({ flags: ['--pid-file', pidFile] });
     await agent.port();
     expect(readFileSync(pidFile, 'utf8')).toBe(`${agent.pid}\n`);
     expect(statSync(pidFile).mode & 0o777).toBe(0o600);
@@ -130,30 +132,36 @@ describe('PID file (§8)', () => {
     expect(existsSync(pidFile)).toBe(false);
   });
 
-  it('leaves a PID file that another process took over', async () => {
+  it('leaves a PID file that another process took over', async (context) => {
+    const { expect } = context;
+    const { dir, agents } = scope(context);
     const pidFile = path.join(dir, 'agentapi.pid');
-    const agent = startAgentApi({ flags: ['--pid-file', pidFile] });
+    const agent = agents.start({ flags: ['--pid-file', pidFile] });
     await agent.port();
     writeFileSync(pidFile, '4242\n');
     await agent.stop('SIGTERM');
     expect(readFileSync(pidFile, 'utf8')).toBe('4242\n');
   });
 
-  it('--print-openapi removes its PID file before exiting', async () => {
+  it('--print-openapi removes its PID file before exiting', async (context) => {
+    const { expect } = context;
+    const { dir, agents } = scope(context);
     const pidFile = path.join(dir, 'agentapi.pid');
-    const agent = startAgentApi({ flags: ['--pid-file', pidFile, '--print-openapi'] });
+    const agent = agents.start({ flags: ['--pid-file', pidFile, '--print-openapi'] });
     expect((await agent.exited).code).toBe(0);
     expect(existsSync(pidFile)).toBe(false);
     expect(agent.stdout.startsWith('{')).toBe(true);
   });
 });
 
-describe('signals (§7.2, §9)', () => {
+describe.concurrent('signals (§7.2, §9)', () => {
   const neverReady = ['sh', '-c', 'echo booting; sleep 60'];
 
-  it('SIGUSR1 saves every time it is sent and the process keeps serving', async () => {
+  it('SIGUSR1 saves every time it is sent and the process keeps serving', async (context) => {
+    const { expect } = context;
+    const { dir, agents } = scope(context);
     const file = path.join(dir, 'state.json');
-    const agent = startAgentApi({ flags: ['--state-file', file] });
+    const agent = agents.start({ flags: ['--state-file', file] });
     await agent.waitForStatus('stable');
     // Scripts watch (inode, mtime): an inode number alone may be reused by the next rename.
     const identities = new Set<string>();
@@ -168,20 +176,24 @@ describe('signals (§7.2, §9)', () => {
     expect((await agent.getJson('/status')).status).toBe('stable');
   });
 
-  it('SIGUSR1 with persistence off only logs, and never kills the process', async () => {
-    const agent = startAgentApi();
+  it('SIGUSR1 with persistence off only logs, and never kills the process', async (context) => {
+    const { expect } = context;
+    const { agents } = scope(context);
+    const agent = agents.start();
     await agent.port();
     agent.signal('SIGUSR1');
     await agent.waitForLog((l) => l.msg === 'State persistence is disabled');
     expect((await agent.getJson('/status')).agent_type).toBe('custom');
   });
 
-  it('before the agent is ready, SIGUSR1 rewrites the saved bytes and SIGTERM leaves them alone', async () => {
+  it('before the agent is ready, SIGUSR1 rewrites the saved bytes and SIGTERM leaves them alone', async (context) => {
+    const { expect } = context;
+    const { dir, agents } = scope(context);
     const file = path.join(dir, 'state.json');
     const original = '{"version":1,"messages":[{"id":0,"message":"precious","role":"agent","time":"2025-01-01T00:00:00Z"}],"initial_prompt":"","initial_prompt_sent":false}\n';
     writeFileSync(file, original);
     const inode = statSync(file).ino;
-    const agent = startAgentApi({ flags: ['--state-file', file], agent: neverReady });
+    const agent = agents.start({ flags: ['--state-file', file], agent: neverReady });
     await agent.port();
     agent.signal('SIGUSR1');
     const deadline = Date.now() + 5_000;
@@ -193,8 +205,10 @@ describe('signals (§7.2, §9)', () => {
     expect(agent.logsWithMsg('Skipping state save: previous state not loaded yet')).toHaveLength(1);
   });
 
-  it('an agent that ignores SIGINT is killed about 5 s into shutdown', async () => {
-    const agent = startAgentApi({ agent: ['sh', '-c', 'trap "" INT; echo "> "; while true; do sleep 1; done'] });
+  it('an agent that ignores SIGINT is killed about 5 s into shutdown', async (context) => {
+    const { expect } = context;
+    const { agents } = scope(context);
+    const agent = agents.start({ agent: ['sh', '-c', 'trap "" INT; echo "> "; while true; do sleep 1; done'] });
     await agent.port();
     const t0 = Date.now();
     expect(await agent.stop('SIGTERM')).toEqual({ code: 0, signal: null });
@@ -203,17 +217,19 @@ describe('signals (§7.2, §9)', () => {
     expect(took).toBeLessThan(11_000);
   });
 
-  it('when the agent exits, agentapi saves and exits 0; a failing agent gives exit 1', async () => {
+  it('when the agent exits, agentapi saves and exits 0; a failing agent gives exit 1', async (context) => {
+    const { expect } = context;
+    const { dir, agents } = scope(context);
     // Each agent shows a prompt first, so it becomes ready and its output is worth saving.
     const ok = path.join(dir, 'ok.json');
-    const good = startAgentApi({ flags: ['--state-file', ok], agent: ['sh', '-c', 'echo "all done"; echo "> "; sleep 3'] });
+    const good = agents.start({ flags: ['--state-file', ok], agent: ['sh', '-c', 'echo "all done"; echo "> "; sleep 3'] });
     expect((await good.exited).code).toBe(0);
     expect((JSON.parse(readFileSync(ok, 'utf8')) as { messages: { message: string }[] }).messages[0]!.message).toContain(
       'all done',
     );
 
     const bad = path.join(dir, 'bad.json');
-    const failing = startAgentApi({ flags: ['--state-file', bad], agent: ['sh', '-c', 'echo "it broke"; echo "> "; sleep 3; exit 2'] });
+    const failing = agents.start({ flags: ['--state-file', bad], agent: ['sh', '-c', 'echo "it broke"; echo "> "; sleep 3; exit 2'] });
     expect((await failing.exited).code).toBe(1);
     expect(failing.stderr).toContain('it broke');
     expect(existsSync(bad)).toBe(true);
@@ -221,7 +237,7 @@ describe('signals (§7.2, §9)', () => {
     // An agent that dies before it was ever ready must not overwrite a saved history.
     const kept = path.join(dir, 'kept.json');
     writeFileSync(kept, '{"version":1,"messages":[],"initial_prompt":"keep me","initial_prompt_sent":true}\n');
-    const early = startAgentApi({ flags: ['--state-file', kept], agent: ['sh', '-c', 'echo "no prompt yet"; sleep 1'] });
+    const early = agents.start({ flags: ['--state-file', kept], agent: ['sh', '-c', 'echo "no prompt yet"; sleep 1'] });
     expect((await early.exited).code).toBe(0);
     expect(readFileSync(kept, 'utf8')).toContain('keep me');
   });

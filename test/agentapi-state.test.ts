@@ -1,12 +1,14 @@
 // State persistence through the real bin and the demo agent: save on SIGUSR1
 // and SIGTERM, restore on restart, initial-prompt reconciliation (§7).
+// The cases run concurrently (most of their time is the 2 s stability
+// window), each with its own dir and processes.
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trimU } from '../src/agentapi/format/text.js';
-import { demoAgent, PROJECT_ROOT, startAgentApi, stopAllAgentApis, type AgentApiProcess } from './helpers/agentapi-process.js';
+import { AgentApiSet, agentApiTestScope, demoAgent, PROJECT_ROOT, type AgentApiProcess } from './helpers/agentapi-process.js';
 
 interface SavedFile {
   version: number;
@@ -21,15 +23,6 @@ interface MessagesBody {
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const UPSTREAM_GOLDEN = path.resolve(PROJECT_ROOT, '../shared/fixtures/agentapi/expected_saved_state.json');
 if (!existsSync(UPSTREAM_GOLDEN)) console.warn(`note: ${UPSTREAM_GOLDEN} absent; upstream golden checks skipped`);
-
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'agentapi-state-'));
-});
-afterEach(async () => {
-  await stopAllAgentApis();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const readSaved = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as SavedFile;
 const identity = (file: string) => {
@@ -60,13 +53,14 @@ async function stableMessages(agent: AgentApiProcess, count: number): Promise<Me
 
 const view = (messages: MessagesBody['messages']) => messages.map((m) => [m.id, m.role, trimU(m.content)]);
 
-describe('state round trip', () => {
-  it('converse → SIGUSR1 → restart restores identical messages → SIGTERM saves again and removes the PID file', async () => {
+describe.concurrent('state round trip', () => {
+  it('converse → SIGUSR1 → restart restores identical messages → SIGTERM saves again and removes the PID file', async ({ expect, onTestFinished }) => {
+    const { dir, agents } = agentApiTestScope({ onTestFinished }, 'agentapi-state-');
     const state = path.join(dir, 'nested', 'state.json');
     const pidFile = path.join(dir, 'agentapi.pid');
     const flags = ['--state-file', state, '--pid-file', pidFile];
 
-    const first = startAgentApi({ flags });
+    const first = agents.start({ flags });
     await first.waitForStatus('stable');
     expect(readFileSync(pidFile, 'utf8')).toBe(`${first.pid}\n`);
     expect(statSync(pidFile).mode & 0o777).toBe(0o600);
@@ -89,7 +83,7 @@ describe('state round trip', () => {
     expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(existsSync(pidFile)).toBe(false);
 
-    const second = startAgentApi({ flags });
+    const second = agents.start({ flags });
     const restored = await stableMessages(second, 3);
     expect(restored).toEqual(before);
     expect((await second.postMessage('and this')).status).toBe(200);
@@ -104,9 +98,10 @@ describe('state round trip', () => {
     expect(second.logsWithMsg('State saved successfully').map((l) => l.source)).toEqual(['shutdown']);
   });
 
-  it('saves the golden shape: greeting, the initial prompt, its response', async () => {
+  it('saves the golden shape: greeting, the initial prompt, its response', async ({ expect, onTestFinished }) => {
+    const { dir, agents } = agentApiTestScope({ onTestFinished }, 'agentapi-state-');
     const state = path.join(dir, 'state.json');
-    const agent = startAgentApi({
+    const agent = agents.start({
       flags: ['--state-file', state, '--initial-prompt', 'test prompt'],
       agent: demoAgent(fixture('golden-script.json')),
     });
@@ -133,33 +128,38 @@ describe('state round trip', () => {
     );
   });
 
-  it.skipIf(!existsSync(UPSTREAM_GOLDEN))('loading the upstream golden file and saving with no activity keeps its messages verbatim', async () => {
+  it.skipIf(!existsSync(UPSTREAM_GOLDEN))('loading the upstream golden file and saving with no activity keeps its messages verbatim', async ({ expect, onTestFinished }) => {
+    const { dir, agents } = agentApiTestScope({ onTestFinished }, 'agentapi-state-');
     const state = path.join(dir, 'state.json');
     copyFileSync(UPSTREAM_GOLDEN, state);
-    const agent = startAgentApi({ flags: ['--state-file', state] });
+    const agent = agents.start({ flags: ['--state-file', state] });
     await agent.waitForLog((l) => l.msg === 'State loaded successfully');
     await saveNow(agent, state);
     expect(readSaved(state).messages).toEqual((JSON.parse(readFileSync(UPSTREAM_GOLDEN, 'utf8')) as SavedFile).messages);
   });
 });
 
-describe('initial prompt after a restore (§7.7)', () => {
+describe.concurrent('initial prompt after a restore (§7.7)', () => {
+  // One base conversation serves every case: each restarts on its own copy.
+  let baseDir: string;
+  let baseAgents: AgentApiSet;
   let saved: string;
 
   /** A state file from a run with initial prompt "test prompt" (3 messages). */
   async function conversationWithPrompt(): Promise<string> {
-    const state = path.join(dir, 'base.json');
-    const agent = startAgentApi({ flags: ['--state-file', state, '--initial-prompt', 'test prompt'] });
+    const state = path.join(baseDir, 'base.json');
+    const agent = baseAgents.start({ flags: ['--state-file', state, '--initial-prompt', 'test prompt'] });
     await stableMessages(agent, 3);
     expect(await agent.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     return state;
   }
 
-  async function restartWith(prompt: string | undefined, expectCount: number) {
-    const state = path.join(dir, `run-${Math.random()}.json`);
-    copyFileSync(saved, state);
+  /** Restarts on a copy of `source` (the base conversation unless given). */
+  async function restartWith(agents: AgentApiSet, dir: string, prompt: string | undefined, expectCount: number, source = saved) {
+    const state = path.join(dir, 'run.json');
+    copyFileSync(source, state);
     const flags = ['--state-file', state, ...(prompt !== undefined ? ['--initial-prompt', prompt] : [])];
-    const agent = startAgentApi({ flags });
+    const agent = agents.start({ flags });
     await agent.waitForLog((l) => l.msg === 'State loaded successfully');
     const messages = await stableMessages(agent, expectCount);
     // Give a wrongly re-sent prompt time to show up before counting.
@@ -169,36 +169,47 @@ describe('initial prompt after a restore (§7.7)', () => {
     return { messages: settled, first: messages, state };
   }
 
-  beforeEach(async () => {
+  beforeAll(async () => {
+    baseDir = mkdtempSync(path.join(os.tmpdir(), 'agentapi-state-base-'));
+    baseAgents = new AgentApiSet(baseDir);
     saved = await conversationWithPrompt();
   });
+  afterAll(async () => {
+    await baseAgents.stopAll();
+    rmSync(baseDir, { recursive: true, force: true });
+  });
 
-  it('same prompt: not sent again, history identical, the restored reply stays frozen', async () => {
+  it('same prompt: not sent again, history identical, the restored reply stays frozen', async ({ expect, onTestFinished }) => {
+    const { dir, agents } = agentApiTestScope({ onTestFinished }, 'agentapi-state-');
     const original = readSaved(saved);
-    const { messages } = await restartWith('test prompt', 3);
+    const { messages } = await restartWith(agents, dir, 'test prompt', 3);
     expect(messages.map((m) => [m.id, m.role, m.content, m.time])).toEqual(
       original.messages.map((m) => [m.id, m.role, m.message, m.time]),
     );
   });
 
-  it('no prompt: the saved one is adopted and not re-sent', async () => {
-    const { messages, state } = await restartWith(undefined, 3);
+  it('no prompt: the saved one is adopted and not re-sent', async ({ expect, onTestFinished }) => {
+    const { dir, agents } = agentApiTestScope({ onTestFinished }, 'agentapi-state-');
+    const { messages, state } = await restartWith(agents, dir, undefined, 3);
     expect(messages).toHaveLength(3);
     expect(readSaved(state).initial_prompt).toBe('test prompt');
   });
 
-  it('different prompt: sent as a new user message with its reply', async () => {
-    const { messages } = await restartWith('a different prompt', 5);
+  it('different prompt: sent as a new user message with its reply', async ({ expect, onTestFinished }) => {
+    const { dir, agents } = agentApiTestScope({ onTestFinished }, 'agentapi-state-');
+    const { messages } = await restartWith(agents, dir, 'a different prompt', 5);
     expect(view(messages).slice(3)).toEqual([
       [3, 'user', 'a different prompt'],
       [4, 'agent', 'Echo: a different prompt'],
     ]);
   });
 
-  it('an unsent saved prompt is sent on restore', async () => {
+  it('an unsent saved prompt is sent on restore', async ({ expect, onTestFinished }) => {
+    const { dir, agents } = agentApiTestScope({ onTestFinished }, 'agentapi-state-');
     const file = readSaved(saved);
-    writeFileSync(saved, `${JSON.stringify({ ...file, initial_prompt: 'queued task', initial_prompt_sent: false })}\n`);
-    const { messages, state } = await restartWith(undefined, 5);
+    const unsent = path.join(dir, 'unsent.json');
+    writeFileSync(unsent, `${JSON.stringify({ ...file, initial_prompt: 'queued task', initial_prompt_sent: false })}\n`);
+    const { messages, state } = await restartWith(agents, dir, undefined, 5, unsent);
     expect(view(messages).slice(3)).toEqual([
       [3, 'user', 'queued task'],
       [4, 'agent', 'Echo: queued task'],
