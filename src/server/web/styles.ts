@@ -87,8 +87,8 @@ input:focus, select:focus, textarea:focus { outline: none; border-color: var(--a
 .table tbody tr:last-child td { border-bottom: 0; }
 .table.compact { font-size: .82rem; }
 .table.compact th, .table.compact td { padding: .3rem .35rem; }
-.table .sub { display: block; color: var(--muted); font-family: var(--mono); font-size: .75rem; overflow-wrap: anywhere; }
-.table .mono { font-family: var(--mono); font-size: .78rem; overflow-wrap: anywhere; }
+.table .sub { display: block; color: var(--muted); font-family: var(--mono); font-size: .75rem; overflow-wrap: break-word; }
+.table .mono { font-family: var(--mono); font-size: .78rem; overflow-wrap: break-word; }
 .table .num { font-variant-numeric: tabular-nums; }
 .state-msg { color: var(--muted); }
 
@@ -98,11 +98,12 @@ input:focus, select:focus, textarea:focus { outline: none; border-color: var(--a
 }
 .badge::before { content: ""; width: .5rem; height: .5rem; border-radius: 50%; background: var(--idle); }
 .badge[data-status="active"]::before, .badge[data-status="completed"]::before, .badge[data-status="ready"]::before,
-.badge[data-status="connected"]::before, .badge[data-status="ok"]::before { background: var(--ok); }
+.badge[data-status="connected"]::before, .badge[data-status="ok"]::before, .badge[data-status="healthy"]::before,
+.badge[data-status="idle"]::before, .badge[data-status="complete"]::before { background: var(--ok); }
 .badge[data-status="pending"]::before, .badge[data-status="initializing"]::before, .badge[data-status="started"]::before,
 .badge[data-status="starting"]::before, .badge[data-status="working"]::before { background: var(--busy); }
 .badge[data-status="error"]::before, .badge[data-status="failed"]::before, .badge[data-status="disconnected"]::before,
-.badge[data-status="start_error"]::before, .badge[data-status="timed_out"]::before, .badge[data-status="exit_failure"]::before { background: var(--bad); }
+.badge[data-status="start_error"]::before, .badge[data-status="unhealthy"]::before, .badge[data-status="timed_out"]::before, .badge[data-status="exit_failure"]::before { background: var(--bad); }
 .badge[data-status="paused"]::before { background: var(--paused); }
 
 .crumbs { font-size: .875rem; color: var(--muted); }
@@ -110,9 +111,9 @@ input:focus, select:focus, textarea:focus { outline: none; border-color: var(--a
 .task-head { display: flex; align-items: center; gap: .75rem; flex-wrap: wrap; }
 .task-head h1 { margin: 0; }
 .task-head .badge { font-size: .9rem; }
-.state { margin: 0; }
+.state { margin: 0; display: flex; align-items: center; gap: .5rem; flex-wrap: wrap; color: var(--muted); }
 .state:empty { display: none; }
-.task-grid { display: grid; grid-template-columns: minmax(0, 1fr) 24rem; gap: 1rem; align-items: start; }
+.task-grid { display: grid; grid-template-columns: minmax(0, 1fr) 30rem; gap: 1rem; align-items: start; }
 @media (max-width: 900px) { .task-grid { grid-template-columns: minmax(0, 1fr); } }
 .conversation { display: flex; flex-direction: column; gap: .6rem; }
 .chat iframe { width: 100%; height: 64vh; min-height: 24rem; border: 1px solid var(--border); border-radius: 8px; background: var(--bg); display: block; }

@@ -32,7 +32,9 @@ function renderUnits(tbody, view) {
   view.units.forEach(function (unit) {
     var tr = el('tr');
     tr.dataset.unit = unit.unit;
-    tr.appendChild(cell(unit.unit, 'mono'));
+    var name = el('td');
+    name.appendChild(dottedName('mono', unit.unit));
+    tr.appendChild(name);
     var status = el('td');
     status.dataset.col = 'status';
     status.appendChild(badge(unit.status || 'none', unit.status || '\u2014'));
@@ -52,7 +54,7 @@ function renderUnits(tbody, view) {
 function scriptNameCell(script, fallbackName) {
   var td = el('td');
   td.appendChild(document.createTextNode(script ? script.display_name : fallbackName));
-  if (script) td.appendChild(el('span', 'sub', script.resource_address));
+  if (script) td.appendChild(dottedName('sub', script.resource_address));
   return td;
 }
 

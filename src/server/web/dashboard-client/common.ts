@@ -101,6 +101,17 @@ function timeNode(iso) {
   return node;
 }
 
+// A dotted name ("module.agentapi.coder_script.agentapi") that may wrap after
+// its dots only; the text stays the same (wbr has none).
+function dottedName(className, name) {
+  var node = el('span', className);
+  String(name).split('.').forEach(function (part, i, parts) {
+    node.appendChild(document.createTextNode(part + (i < parts.length - 1 ? '.' : '')));
+    if (i < parts.length - 1) node.appendChild(document.createElement('wbr'));
+  });
+  return node;
+}
+
 function formatDuration(ms) {
   if (!(ms >= 0)) return '';
   if (ms < 1000) return ms + ' ms';
@@ -114,11 +125,19 @@ function badge(status, label) {
   return node;
 }
 
-// "idle — Echo: hello" from current_state (empty when there is none).
-function stateText(task) {
+// The task app's latest report (current_state): "Agent reported <badge> message (time)".
+function renderState(node, task) {
   var s = task.current_state;
-  if (!s) return '';
-  return s.message ? s.state + ' \u2014 ' + s.message : s.state;
+  node.textContent = '';
+  if (!s) return;
+  node.appendChild(document.createTextNode('Agent reported'));
+  node.appendChild(badge(s.state));
+  if (s.message) node.appendChild(el('span', 'state-text', s.message));
+  if (s.timestamp) {
+    var when = timeNode(s.timestamp);
+    when.className = 'muted';
+    node.appendChild(when);
+  }
 }
 
 // One EventSource on a task's watch stream. On any error it closes the

@@ -47,7 +47,7 @@ function render() {
   var status = task ? task.status : '';
   statusBadge.dataset.status = status;
   statusText.textContent = status || 'loading';
-  stateLine.textContent = task ? stateText(task) : '';
+  if (task) renderState(stateLine, task);
   pauseButton.disabled = busy || PAUSABLE.indexOf(status) < 0;
   resumeButton.disabled = busy || status !== 'paused';
 }
@@ -56,6 +56,8 @@ function onTask(next) {
   var changed = !task || task.status !== next.status || task.workspace_build_number !== next.workspace_build_number;
   task = next;
   if (changed) busy = false;
+  // The action's note stays until the task settled where the action leads.
+  if (changed && !busy && ['active', 'paused', 'error'].indexOf(task.status) >= 0) actionNote.textContent = '';
   render();
   conversation.show(task);
   agentPanel.show(task.workspace_agent_id);
