@@ -11,6 +11,7 @@ const SUBCOMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   server: async () => (await import('./server-command.js')).registerServerCommand,
   login: async () => (await import('./login-command.js')).registerLoginCommand,
   task: async () => (await import('./task/task-command.js')).registerTaskCommand,
+  up: async () => (await import('./up-command.js')).registerUpCommand,
 };
 
 export const TASKYARD_VERSION = '0.1.0';
