@@ -106,6 +106,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     // §8.4: the units panel lists the demo's units as completed.
     for (const unit of ['coder_script.prepare', 'module.agentapi.coder_script.agentapi']) await driver.waitForUnitStatus(unit, 'completed');
     await page.locator('#scripts tr[data-script="coder_script.prepare"][data-stage="start"] .badge[data-status="ok"]').waitFor({ timeout: 30_000 });
+    // Scripts' output reaches the agent log panel.
+    await page.getByText('Agent logs').click();
+    await expect.poll(() => page.locator('#agent-log-lines').textContent(), { timeout: 30_000 }).toMatch(/\[Prepare workspace\] Workspace ready/);
 
     await driver.sendChat('second');
     await driver.waitForChatReply('Echo: second');

@@ -3,12 +3,14 @@
 // as the API and, when valid, sets the session cookie and redirects (303) to
 // the page the browser came from; a wrong token gets the login page again
 // with the API's plain message and its 4xx status. `POST /logout` clears the
-// cookie. The token never appears in a response, a URL or a log line.
+// cookie. Both posts must come from our own pages (guards.ts). The token
+// never appears in a response, a URL or a log line.
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { App } from '../api/env.js';
 import { AuthError } from '../auth/errors.js';
 import type { ServerContext } from '../context.js';
+import { sameOriginForm } from './guards.js';
 import { renderLoginPage } from './pages.js';
 import { clearSessionCookie, safeNext, setSessionCookie } from './session.js';
 
@@ -20,10 +22,12 @@ const loginFormSchema = z.object({
 });
 
 export function registerLoginRoutes(app: App, ctx: ServerContext): void {
+  const sameOrigin = sameOriginForm(ctx);
   app.get('/login', (c) => c.html(renderLoginPage({ next: safeNext(c.req.query('next')) })));
 
   app.post(
     '/login',
+    sameOrigin,
     bodyLimit({ maxSize: LOGIN_FORM_LIMIT_BYTES, onError: (c) => c.html(renderLoginPage({ next: '/tasks', error: 'The form is too large.' }), 413) }),
     async (c) => {
       const form = loginFormSchema.safeParse(await c.req.parseBody());
@@ -41,7 +45,7 @@ export function registerLoginRoutes(app: App, ctx: ServerContext): void {
     },
   );
 
-  app.post('/logout', (c) => {
+  app.post('/logout', sameOrigin, (c) => {
     clearSessionCookie(c, ctx);
     return c.redirect('/login', 303);
   });

@@ -106,6 +106,16 @@ describe('login and logout', () => {
     expect(res.headers.get('location')).toBe('/tasks');
   });
 
+  it.each(['/login', '/logout'])('POST %s from another site is refused (403), no cookie set', async (path) => {
+    const res = await browse('POST', path, { form: { token: admin.token }, headers: { Origin: 'http://evil.example' } });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(res.text).toContain('Cross-site form submissions are refused.');
+    // The dashboard's own origin is fine.
+    const own = await browse('POST', path, { form: { token: admin.token }, headers: { Origin: server.url } });
+    expect(own.status).toBe(303);
+  });
+
   it('POST /logout clears the cookie and goes to /login', async () => {
     const res = await browse('POST', '/logout', { cookie: cookieOf(admin) });
     expect(res.status).toBe(303);
@@ -118,6 +128,7 @@ describe('pages', () => {
   it('/tasks names the user, the sign-out form and its script', async () => {
     const res = await browse('GET', '/tasks', { cookie: cookieOf(admin) });
     expect(res.status).toBe(200);
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(res.text).toContain('data-user="admin"');
     expect(res.text).toContain('<form class="signout" method="post" action="/logout">');
     expect(res.text).toContain('<script src="/assets/tasks.js" defer></script>');
@@ -177,8 +188,9 @@ describe('assets', () => {
   });
 });
 
-it('unknown /api paths still get the JSON 404', async () => {
+it('unknown /api paths still get the JSON 404 (and no dashboard headers)', async () => {
   const res = await browse('GET', '/api/v2/nope', { cookie: cookieOf(admin) });
   expect(res.status).toBe(404);
+  expect(res.headers.get('x-frame-options')).toBeNull();
   expect(JSON.parse(res.text)).toEqual({ message: 'Route not found.' });
 });

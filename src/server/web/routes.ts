@@ -15,6 +15,7 @@ import type { ServerContext } from '../context.js';
 import { resolveTask } from '../tasks/lookup.js';
 import type { TaskRecord } from '../tasks/task-record.js';
 import { etagMatches, findAsset } from './assets.js';
+import { pageHeaders } from './guards.js';
 import { registerLoginRoutes } from './login-routes.js';
 import { renderNotFoundPage, renderTaskPage, renderTasksPage } from './pages.js';
 import { clearSessionCookie, DEFAULT_LANDING, hasSessionCookie, loginLocation, sessionUser } from './session.js';
@@ -62,6 +63,8 @@ function chatPage(ctx: ServerContext, embed: boolean) {
 }
 
 export function registerWebRoutes(app: App, ctx: ServerContext): void {
+  const headers = pageHeaders();
+  for (const path of ['/', '/login', '/logout', '/tasks', '/tasks/*', '/assets/*']) app.use(path, headers);
   registerLoginRoutes(app, ctx);
 
   app.get('/', (c) => c.redirect(DEFAULT_LANDING, 302));

@@ -42,6 +42,8 @@ var agentPanel = createAgentPanel({
 var task = null;
 // An action is in flight, or was accepted and its effect has not shown up in a task update yet.
 var busy = false;
+// The error box shows a failed read (not an action's refusal): the next task update clears it.
+var readFailed = false;
 
 function render() {
   var status = task ? task.status : '';
@@ -53,6 +55,7 @@ function render() {
 }
 
 function onTask(next) {
+  if (readFailed) { readFailed = false; hideError(actionError); }
   var changed = !task || task.status !== next.status || task.workspace_build_number !== next.workspace_build_number;
   task = next;
   if (changed) busy = false;
@@ -65,12 +68,13 @@ function onTask(next) {
 
 // The current task by a plain GET: shows why the task cannot be read (404, network).
 function reload() {
-  return api('GET', taskApi).then(function (t) { hideError(actionError); onTask(t); }, function (err) { showError(actionError, err); });
+  return api('GET', taskApi).then(onTask, function (err) { readFailed = true; showError(actionError, err); });
 }
 
 function act(kind) {
   busy = true;
   render();
+  readFailed = false;
   hideError(actionError);
   actionNote.textContent = kind === 'pause' ? 'Pausing\u2026' : 'Resuming\u2026';
   api('POST', actionApi + '/' + kind).then(function (res) {
