@@ -3,55 +3,74 @@
 // agents by SQL + NOTIFY where a command waits). Byte-exact stdout/stderr
 // for confirmations, tables, JSON, WARN lines and API errors with details.
 // Must never leave a CLI process, agentapi or server running.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, it, type TestContext } from 'vitest';
 import { STATE_SEEDS, TaskTestServer, type Account, type SeedTask } from '../src/server/tasks/testdata/task-fixture.js';
-import { demoAgent, startAgentApi, stopAllAgentApis } from './helpers/agentapi-process.js';
+import { AgentApiSet, demoAgent } from './helpers/agentapi-process.js';
 import { usePostgres } from './helpers/postgres.js';
 import { TASKYARD_BIN } from './helpers/taskyard-process.js';
 
 const pg = usePostgres();
-let server: TaskTestServer;
-let admin: Account;
-let configDir: string;
-
-beforeEach(async () => {
-  server = await TaskTestServer.start(pg);
-  admin = server.owner;
-  configDir = mkdtempSync(path.join(tmpdir(), 'taskyard-cli-config-'));
-});
-afterEach(async () => {
-  await stopAllAgentApis();
-  await server.stop();
-  rmSync(configDir, { recursive: true, force: true });
-});
 
 interface CliRun {
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
   stdout(): string;
 }
 
-function start(args: string[], options: { stdin?: string; token?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
-  const child = spawn(process.execPath, [TASKYARD_BIN, ...args], {
-    env: { ...process.env, TASKYARD_URL: server.url, TASKYARD_SESSION_TOKEN: options.token ?? admin.token, TASKYARD_CONFIG_DIR: configDir, ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  child.stdin.end(options.stdin ?? '');
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { done, stdout: () => stdout };
+interface StartOptions {
+  stdin?: string;
+  token?: string;
+  env?: NodeJS.ProcessEnv;
 }
 
-const cli = (args: string[], options?: Parameters<typeof start>[1]) => start(['task', ...args], options).done;
+/**
+ * One test's own server (fresh database), config dir, CLI runs and agentapis;
+ * all stopped and removed when the test finishes, so the cases run concurrently.
+ */
+async function cliTest(context: TestContext) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'taskyard-cli-test-'));
+  const configDir = path.join(dir, 'config');
+  mkdirSync(configDir);
+  const agents = new AgentApiSet(dir);
+  const children = new Set<ChildProcess>();
+  const owned: { server?: TaskTestServer } = {};
+  context.onTestFinished(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await agents.stopAll();
+    await owned.server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const server = (owned.server = await TaskTestServer.start(pg));
+  const admin: Account = server.owner;
+  const url = server.url;
 
-function seed(state: keyof typeof STATE_SEEDS, name: string, extra: Partial<SeedTask> = {}) {
-  return server.seedTask({ owner: admin, name, ...STATE_SEEDS[state], ...extra });
+  const start = (args: string[], options: StartOptions = {}): CliRun => {
+    const tmp = mkdtempSync(path.join(dir, 'tmp-'));
+    const child = spawn(process.execPath, [TASKYARD_BIN, ...args], {
+      env: { ...process.env, TMPDIR: tmp, TASKYARD_URL: url, TASKYARD_SESSION_TOKEN: options.token ?? admin.token, TASKYARD_CONFIG_DIR: configDir, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.stdin.end(options.stdin ?? '');
+    const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      child.on('close', (code) => {
+        children.delete(child);
+        resolve({ code, stdout, stderr });
+      }),
+    );
+    return { done, stdout: () => stdout };
+  };
+  const cli = (args: string[], options?: StartOptions) => start(['task', ...args], options).done;
+  const seed = (state: keyof typeof STATE_SEEDS, name: string, extra: Partial<SeedTask> = {}) =>
+    server.seedTask({ owner: admin, name, ...STATE_SEEDS[state], ...extra });
+  return { server, admin, agents, start, cli, seed };
 }
 
 async function waitForOutput(run: CliRun, text: string): Promise<void> {
@@ -72,8 +91,10 @@ const SNAPSHOT = {
   },
 };
 
-describe('create / list / status', () => {
-  it('create prints the owner/name and id; --stdin reads the prompt', async () => {
+describe.concurrent('create / list / status', () => {
+  it('create prints the owner/name and id; --stdin reads the prompt', async (context) => {
+    const { expect } = context;
+    const { server, cli } = await cliTest(context);
     const created = await cli(['create', 'hello there', '--template', 'one-app', '--name', 't1']);
     const [row] = await server.sql<{ id: string; initial_prompt: string }[]>`select id, initial_prompt from tasks where name = 't1'`;
     expect(created).toEqual({ code: 0, stdout: `Task "admin/t1" created (${row!.id}).\n`, stderr: '' });
@@ -83,7 +104,9 @@ describe('create / list / status', () => {
     expect((await server.sql`select initial_prompt from tasks where name = 't2'`)[0]).toEqual({ initial_prompt: 'line one\nline two' });
   });
 
-  it('create errors: API message and detail lines, missing input', async () => {
+  it('create errors: API message and detail lines, missing input', async (context) => {
+    const { expect } = context;
+    const { cli } = await cliTest(context);
     expect(await cli(['create', 'x', '--template', 'no-app'])).toEqual({
       code: 1,
       stdout: '',
@@ -94,7 +117,9 @@ describe('create / list / status', () => {
     expect(await cli(['create', '--template', 'one-app'])).toMatchObject({ code: 1, stderr: 'error: input is required: pass it as an argument or with --stdin\n' });
   });
 
-  it('list: table, JSON, empty, --status and --all', async () => {
+  it('list: table, JSON, empty, --status and --all', async (context) => {
+    const { expect } = context;
+    const { server, cli, seed } = await cliTest(context);
     expect(await cli(['list'])).toEqual({ code: 0, stdout: 'No tasks found.\n', stderr: '' });
     expect(await cli(['list', '-o', 'json'])).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
     await seed('paused', 'first');
@@ -115,7 +140,9 @@ describe('create / list / status', () => {
     expect(json.map((t) => t.name)).toEqual(['second-task', 'first']);
   });
 
-  it('status: one-row table with the synthesised state, JSON equal to the API, owner/name identifiers', async () => {
+  it('status: one-row table with the synthesised state, JSON equal to the API, owner/name identifiers', async (context) => {
+    const { expect } = context;
+    const { server, admin, cli, seed } = await cliTest(context);
     const seeded = await seed('pending', 'p');
     const table = await cli(['status', 'p']);
     expect(table.code).toBe(0);
@@ -129,7 +156,9 @@ describe('create / list / status', () => {
     expect(await cli(['status', 'admin/x'], { token: bob.token })).toMatchObject({ code: 1, stderr: 'error: Resource not found or you do not have access to this resource.\n' });
   });
 
-  it('status --watch streams until the task settles', async () => {
+  it('status --watch streams until the task settles', async (context) => {
+    const { expect } = context;
+    const { server, start, seed } = await cliTest(context);
     const seeded = await seed('pending', 'w');
     const run = start(['task', 'status', 'w', '--watch', '-o', 'json']);
     await waitForOutput(run, '"status": "pending"');
@@ -146,7 +175,9 @@ describe('create / list / status', () => {
     expect(statuses.at(-1)).toBe('active');
   });
 
-  it('status --watch as a table prints the header once, then one row per update', async () => {
+  it('status --watch as a table prints the header once, then one row per update', async (context) => {
+    const { expect } = context;
+    const { server, start, seed } = await cliTest(context);
     const seeded = await seed('pending', 'w');
     const run = start(['task', 'status', 'w', '--watch']);
     await waitForOutput(run, 'pending');
@@ -169,13 +200,17 @@ describe('create / list / status', () => {
     expect(rows[0]).toMatch(/^w {5}pending {7}working {3}\d+s ago {8,9}Workspace is starting {2}$/);
   });
 
-  it('without credentials: not logged in', async () => {
+  it('without credentials: not logged in', async (context) => {
+    const { expect } = context;
+    const { cli } = await cliTest(context);
     expect(await cli(['list'], { env: { TASKYARD_URL: '', TASKYARD_SESSION_TOKEN: '' } })).toEqual({ code: 1, stdout: '', stderr: 'error: not logged in; run "taskyard login <url>"\n' });
   });
 });
 
-describe('logs', () => {
-  it('paused with a snapshot: WARN with N on stderr, table on stdout; -o json array', async () => {
+describe.concurrent('logs', () => {
+  it('paused with a snapshot: WARN with N on stderr, table on stdout; -o json array', async (context) => {
+    const { expect } = context;
+    const { cli, seed } = await cliTest(context);
     await seed('paused', 't', { snapshot: { envelope: SNAPSHOT } });
     expect(await cli(['logs', 't'])).toEqual({
       code: 0,
@@ -190,22 +225,28 @@ describe('logs', () => {
     ]);
   });
 
-  it.each<['paused' | 'pending' | 'initializing', string]>([
+  it.for<['paused' | 'pending' | 'initializing', string]>([
     ['paused', 'WARN: Task is paused. No snapshot available (snapshot may have failed during pause, resume your task to view logs).\n'],
     ['pending', 'WARN: Task is pending. No snapshot available.\n'],
     ['initializing', 'WARN: Task is initializing. No snapshot available.\n'],
-  ])('%s without a snapshot', async (state, warning) => {
+  ])('%s without a snapshot', async ([state, warning], context) => {
+    const { expect } = context;
+    const { cli, seed } = await cliTest(context);
     await seed(state, 't');
     expect(await cli(['logs', 't'])).toEqual({ code: 0, stdout: 'No task logs found.\n', stderr: warning });
   });
 
-  it('error state → the API conflict with its detail', async () => {
+  it('error state → the API conflict with its detail', async (context) => {
+    const { expect } = context;
+    const { cli, seed } = await cliTest(context);
     await seed('error', 't');
     expect(await cli(['logs', 't'])).toEqual({ code: 1, stdout: '', stderr: 'error: Cannot fetch logs for task in current state.\nTask status is "error".\n' });
   });
 
-  it('active: send is silent, live logs have no WARN line', async () => {
-    const agentapi = startAgentApi({ flags: ['--host', '127.0.0.1'], agent: demoAgent('--echo') });
+  it('active: send is silent, live logs have no WARN line', async (context) => {
+    const { expect } = context;
+    const { agents, cli, seed } = await cliTest(context);
+    const agentapi = agents.start({ flags: ['--host', '127.0.0.1'], agent: demoAgent('--echo') });
     await agentapi.waitForStatus('stable');
     await seed('active', 't', { app: { health: 'healthy', url: `http://localhost:${await agentapi.port()}/` } });
     expect(await cli(['send', 't', 'hi'])).toEqual({ code: 0, stdout: '', stderr: '' });
@@ -222,14 +263,18 @@ describe('logs', () => {
   });
 });
 
-describe('pause / resume / delete', () => {
-  it('resume on an active task: exit 1 with the API message and detail', async () => {
+describe.concurrent('pause / resume / delete', () => {
+  it('resume on an active task: exit 1 with the API message and detail', async (context) => {
+    const { expect } = context;
+    const { cli, seed } = await cliTest(context);
     await seed('active', 't');
     expect(await cli(['resume', 't'])).toEqual({ code: 1, stdout: '', stderr: 'error: Task is not paused.\nTask status is "active".\n' });
     expect(await cli(['pause', 'nope'])).toEqual({ code: 1, stdout: '', stderr: 'error: Resource not found or you do not have access to this resource.\n' });
   });
 
-  it('pause --no-wait prints the build; pause waits for paused', async () => {
+  it('pause --no-wait prints the build; pause waits for paused', async (context) => {
+    const { expect } = context;
+    const { server, start, cli, seed } = await cliTest(context);
     await seed('active', 't');
     const noWait = await cli(['pause', 't', '--no-wait']);
     const [build] = await server.sql<{ id: string }[]>`select id from builds where transition = 'stop'`;
@@ -244,7 +289,9 @@ describe('pause / resume / delete', () => {
     expect(await run.done).toEqual({ code: 0, stdout: `Task "admin/u" is pausing (build ${stop!.id}).\nTask "admin/u" paused.\n`, stderr: '' });
   });
 
-  it('resume waits for active', async () => {
+  it('resume waits for active', async (context) => {
+    const { expect } = context;
+    const { server, start, seed } = await cliTest(context);
     const seeded = await seed('paused', 't');
     const run = start(['task', 'resume', 't']);
     await waitForOutput(run, 'is resuming');
@@ -258,7 +305,9 @@ describe('pause / resume / delete', () => {
     expect(await run.done).toEqual({ code: 0, stdout: `Task "admin/t" is resuming (build ${build!.id}).\nTask "admin/t" is active.\n`, stderr: '' });
   });
 
-  it('delete: refuses without --yes when stdin is no TTY; deletes several with --yes', async () => {
+  it('delete: refuses without --yes when stdin is no TTY; deletes several with --yes', async (context) => {
+    const { expect } = context;
+    const { server, admin, cli, seed } = await cliTest(context);
     await seed('active', 'a');
     await seed('paused', 'b');
     expect(await cli(['delete', 'a'])).toEqual({ code: 1, stdout: '', stderr: 'error: refusing to delete without --yes\n' });

@@ -3,29 +3,18 @@
 // points at it. agentapi only allows Host `localhost`, so every request the
 // proxy forwards must have been rewritten. Also the proxy's header handling
 // against a capturing HTTP server. Must never leave an agentapi process or
-// a server running (afterEach stops both).
+// a server running (each test's cleanup stops both).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, it, type TestContext } from 'vitest';
 import { TaskError } from '../src/server/tasks/errors.js';
 import { sendTaskInput } from '../src/server/tasks/send.js';
 import { findTaskById } from '../src/server/tasks/task-query.js';
-import { TaskTestServer, type Account } from '../src/server/tasks/testdata/task-fixture.js';
-import { demoAgent, startAgentApi, stopAllAgentApis, type AgentApiProcess } from './helpers/agentapi-process.js';
+import { TaskTestServer } from '../src/server/tasks/testdata/task-fixture.js';
+import { AgentApiSet, demoAgent, type AgentApiProcess } from './helpers/agentapi-process.js';
 import { usePostgres } from './helpers/postgres.js';
 
 const pg = usePostgres();
-let server: TaskTestServer;
-let admin: Account;
-
-beforeEach(async () => {
-  server = await TaskTestServer.start(pg);
-  admin = server.owner;
-});
-afterEach(async () => {
-  await stopAllAgentApis();
-  await server.stop();
-});
 
 interface LiveAgentApi {
   proc: AgentApiProcess;
@@ -34,37 +23,55 @@ interface LiveAgentApi {
   waitStable(): Promise<void>;
 }
 
-async function agentApi(...agentArgs: string[]): Promise<LiveAgentApi> {
-  const proc = startAgentApi({ flags: ['--host', '127.0.0.1', '--allowed-hosts', 'localhost'], agent: demoAgent('--echo', ...agentArgs) });
-  const url = `http://localhost:${await proc.port()}/`;
-  const waitStable = async (): Promise<void> => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const body = (await (await fetch(`${url}status`)).json()) as { status: string };
-      if (body.status === 'stable') return;
-      if (Date.now() > deadline) throw new Error(`agentapi stayed ${body.status}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  await waitStable();
-  return { proc, url, waitStable };
-}
-
-async function activeTask(appUrl: string, name = 't') {
-  return server.seedTask({
-    owner: admin,
-    name,
-    builds: [{ transition: 'start', job: 'succeeded' }],
-    agent: { lifecycle: 'ready', connected: true },
-    app: { health: 'healthy', url: appUrl },
-    lastActivityAt: new Date(Date.now() - 3_600_000),
+/**
+ * One test's own server (fresh database) and agentapis, stopped when the test
+ * finishes, so the cases run concurrently.
+ */
+async function liveTest(context: TestContext) {
+  const agents = new AgentApiSet();
+  const owned: { server?: TaskTestServer } = {};
+  context.onTestFinished(async () => {
+    await agents.stopAll();
+    await owned.server?.stop();
   });
+  const server = (owned.server = await TaskTestServer.start(pg));
+  const admin = server.owner;
+
+  const agentApi = async (...agentArgs: string[]): Promise<LiveAgentApi> => {
+    const proc = agents.start({ flags: ['--host', '127.0.0.1', '--allowed-hosts', 'localhost'], agent: demoAgent('--echo', ...agentArgs) });
+    const url = `http://localhost:${await proc.port()}/`;
+    const waitStable = async (): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const body = (await (await fetch(`${url}status`)).json()) as { status: string };
+        if (body.status === 'stable') return;
+        if (Date.now() > deadline) throw new Error(`agentapi stayed ${body.status}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await waitStable();
+    return { proc, url, waitStable };
+  };
+
+  const activeTask = (appUrl: string, name = 't') =>
+    server.seedTask({
+      owner: admin,
+      name,
+      builds: [{ transition: 'start', job: 'succeeded' }],
+      agent: { lifecycle: 'ready', connected: true },
+      app: { health: 'healthy', url: appUrl },
+      lastActivityAt: new Date(Date.now() - 3_600_000),
+    });
+
+  return { server, admin, agentApi, activeTask };
 }
 
 const GREETING = "Hello! I'm the taskyard demo agent. Send me a message and I'll echo it back.";
 
-describe('send and live logs', () => {
-  it('send → 204, the agent answers, live logs map roles and carry no snapshot key, activity bumped', async () => {
+describe.concurrent('send and live logs', () => {
+  it('send → 204, the agent answers, live logs map roles and carry no snapshot key, activity bumped', async (context) => {
+    const { expect } = context;
+    const { server, admin, agentApi, activeTask } = await liveTest(context);
     const { proc, url, waitStable } = await agentApi();
     await activeTask(url);
     const sent = await server.call('POST', '/api/v2/tasks/me/t/send', { token: admin.token, body: { input: 'hi' } });
@@ -88,7 +95,9 @@ describe('send and live logs', () => {
     expect(Date.now() - row!.last_activity_at.getTime()).toBeLessThan(60_000);
   });
 
-  it('send waits for a running agent to become stable', async () => {
+  it('send waits for a running agent to become stable', async (context) => {
+    const { expect } = context;
+    const { server, admin, agentApi, activeTask } = await liveTest(context);
     const { url, waitStable } = await agentApi('--think-ms', '1500');
     await activeTask(url);
     expect((await server.call('POST', '/api/v2/tasks/me/t/send', { token: admin.token, body: { input: 'one' } })).status).toBe(204);
@@ -99,7 +108,9 @@ describe('send and live logs', () => {
     expect(logs.logs.map((l) => l.content.trim()).slice(1)).toEqual(['one', 'Echo: one', 'two', 'Echo: two']);
   });
 
-  it('409 Task is busy. when the agent stays running past the wait; 502 with AgentAPI\'s detail and errors', async () => {
+  it('409 Task is busy. when the agent stays running past the wait; 502 with AgentAPI\'s detail and errors', async (context) => {
+    const { expect } = context;
+    const { server, agentApi, activeTask } = await liveTest(context);
     const { url } = await agentApi('--think-ms', '5000');
     const seeded = await activeTask(url);
     const record = (await findTaskById(server.sql, seeded.id))!;
@@ -120,8 +131,10 @@ describe('send and live logs', () => {
   });
 });
 
-describe('agentapi proxy', () => {
-  it('proxies GET/POST with Host rewritten to localhost and passes AgentAPI errors through', async () => {
+describe.concurrent('agentapi proxy', () => {
+  it('proxies GET/POST with Host rewritten to localhost and passes AgentAPI errors through', async (context) => {
+    const { expect } = context;
+    const { server, admin, agentApi, activeTask } = await liveTest(context);
     const { url, waitStable } = await agentApi();
     await activeTask(url);
     const status = await server.call('GET', '/api/v2/tasks/me/t/agentapi/status', { token: admin.token });
@@ -137,7 +150,9 @@ describe('agentapi proxy', () => {
     expect(invalid.headers.get('content-type')).toContain('application/problem+json');
   });
 
-  it('streams /events unbuffered: replay first, then live updates while the stream stays open', async () => {
+  it('streams /events unbuffered: replay first, then live updates while the stream stays open', async (context) => {
+    const { expect } = context;
+    const { server, admin, agentApi, activeTask } = await liveTest(context);
     const { url } = await agentApi();
     await activeTask(url);
     const abort = new AbortController();
@@ -164,7 +179,9 @@ describe('agentapi proxy', () => {
     await reader.cancel().catch(() => undefined);
   });
 
-  it('forwards method, path, query and body; strips the session token carriers', async () => {
+  it('forwards method, path, query and body; strips the session token carriers', async (context) => {
+    const { expect } = context;
+    const { server, admin, activeTask } = await liveTest(context);
     const seen: { method?: string; url?: string; headers?: http.IncomingHttpHeaders; body?: string }[] = [];
     const capture = http.createServer((req, res) => {
       let body = '';
