@@ -102,7 +102,6 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     await driver.waitForActiveReply('Echo: hello');
     expect(await page.getByRole('button', { name: 'Pause' }).isEnabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Resume' }).isEnabled()).toBe(false);
-
     // §8.4: the units panel lists the demo's units as completed.
     for (const unit of ['coder_script.prepare', 'module.agentapi.coder_script.agentapi']) await driver.waitForUnitStatus(unit, 'completed');
     await page.locator('#scripts tr[data-script="coder_script.prepare"][data-stage="start"] .badge[data-status="ok"]').waitFor({ timeout: 30_000 });
@@ -121,6 +120,14 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     ]);
     await driver.waitForChatStable();
     await page.screenshot({ path: path.join(ARTIFACTS, 'task-active.png') });
+
+    // A stale page (Resume still enabled on an active task): the API's refusal is shown plainly, message and detail.
+    await page.locator('#resume').evaluate((button) => button.removeAttribute('disabled'));
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await driver.actionError.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await driver.actionError.locator('.message').textContent()).toBe('Task is not paused.');
+    expect(await driver.actionError.locator('.detail').textContent()).toBe('Task status is "active".');
+    expect(await page.getByRole('button', { name: 'Resume' }).isEnabled()).toBe(false);
 
     // The list shows the task live: its status and current state.
     await driver.gotoTasks();
