@@ -1,6 +1,8 @@
 // End-to-end: the real `agentapi server` bin in front of the real demo agent,
 // over loopback HTTP. Every JSON body is checked against the OpenAPI schemas.
-import { afterEach, describe, expect, it } from 'vitest';
+// The cases with timing bounds run alone first; the others then run
+// concurrently, each with its own processes.
+import { describe, expect, it, type TestContext } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { trimU } from '../src/agentapi/format/text.js';
 import { openSse, schemaErrors, send } from '../src/agentapi/http/testdata/harness.js';
 import type { SchemaName } from '../src/agentapi/http/openapi.js';
-import { demoAgent, startAgentApi, stopAllAgentApis, type AgentApiProcess } from './helpers/agentapi-process.js';
+import { AgentApiSet, demoAgent, type AgentApiProcess } from './helpers/agentapi-process.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -45,13 +47,49 @@ async function waitForMessages(agent: AgentApiProcess, count: number, timeoutMs 
   }
 }
 
-afterEach(async () => {
-  await stopAllAgentApis();
+/** The test's own agentapi processes, killed when it finishes. */
+function agentsOf(context: Pick<TestContext, 'onTestFinished'>): AgentApiSet {
+  const agents = new AgentApiSet();
+  context.onTestFinished(() => agents.stopAll());
+  return agents;
+}
+
+// Timing bounds: no other agentapi of this file starts meanwhile.
+describe('agentapi server with the demo agent: timing', () => {
+  it('echo mode with default flags is stable within 4 s and answers Echo: hi', async (context) => {
+    const agents = agentsOf(context);
+    const started = Date.now();
+    const agent = agents.start();
+    await agent.waitForStatus('stable', 4_000 + 2_000);
+    // The bin's own startup (node + compile cache) is part of the 4 s budget.
+    expect(Date.now() - started).toBeLessThan(4_000 + 1_000);
+    expect((await postValidated(agent, 'hi')).status).toBe(200);
+    const { messages } = await waitForMessages(agent, 3);
+    expect(trimU(messages[2]!.content)).toBe('Echo: hi');
+  });
+
+  it('GET /status and GET /messages answer at once while a POST /message is in flight', async (context) => {
+    const agents = agentsOf(context);
+    const agent = agents.start();
+    await agent.waitForStatus('stable');
+    const port = await agent.port();
+    const inFlight = postValidated(agent, 'slow down');
+    await new Promise((r) => setTimeout(r, 150));
+    for (const path of ['/status', '/messages']) {
+      const t0 = performance.now();
+      const res = await send(port, { path });
+      expect(performance.now() - t0).toBeLessThan(200);
+      expect(res.status).toBe(200);
+      if (path === '/status') expect(res.json()).toMatchObject({ status: 'running' });
+    }
+    expect((await inFlight).status).toBe(200);
+  });
 });
 
-describe('agentapi server with the demo agent', () => {
-  it('basic: greeting, a user message and its echo, over /messages and /events', async () => {
-    const agent = startAgentApi({ agent: demoAgent(fixture('basic-script.json')) });
+describe.concurrent('agentapi server with the demo agent', () => {
+  it('basic: greeting, a user message and its echo, over /messages and /events', async (context) => {
+    const agents = agentsOf(context);
+    const agent = agents.start({ agent: demoAgent(fixture('basic-script.json')) });
     await agent.waitForStatus('stable');
     const status = await getValidated<{ status: string; agent_type: string; transport: string }>(
       agent,
@@ -82,8 +120,9 @@ describe('agentapi server with the demo agent', () => {
     expect(frames.slice(0, 3).map((f) => (JSON.parse(f.data) as { id: number }).id)).toEqual([0, 1, 2]);
   });
 
-  it('thinking: running right after the POST returns, and the follow-up joins the reply', async () => {
-    const agent = startAgentApi({ agent: demoAgent(fixture('thinking-script.json')) });
+  it('thinking: running right after the POST returns, and the follow-up joins the reply', async (context) => {
+    const agents = agentsOf(context);
+    const agent = agents.start({ agent: demoAgent(fixture('thinking-script.json')) });
     await agent.waitForStatus('stable');
     const res = await postValidated(agent, 'What is the answer to life, the universe, and everything?');
     expect(res.status).toBe(200);
@@ -95,8 +134,9 @@ describe('agentapi server with the demo agent', () => {
     expect(reply).toEqual(["Gosh, I'll need some time to think about that...", '42']);
   });
 
-  it('stdin: a prompt piped to the server becomes the initial prompt', async () => {
-    const agent = startAgentApi({ agent: demoAgent(fixture('stdin-script.json')), stdin: 'hello agent\n' });
+  it('stdin: a prompt piped to the server becomes the initial prompt', async (context) => {
+    const agents = agentsOf(context);
+    const agent = agents.start({ agent: demoAgent(fixture('stdin-script.json')), stdin: 'hello agent\n' });
     const { messages } = await waitForMessages(agent, 3);
     expect(messages.map((m) => [m.role, trimU(m.content)])).toEqual([
       ['agent', ''],
@@ -105,35 +145,9 @@ describe('agentapi server with the demo agent', () => {
     ]);
   });
 
-  it('echo mode with default flags is stable within 4 s and answers Echo: hi', async () => {
-    const started = Date.now();
-    const agent = startAgentApi();
-    await agent.waitForStatus('stable', 4_000 + 2_000);
-    // The bin's own startup (node + compile cache) is part of the 4 s budget.
-    expect(Date.now() - started).toBeLessThan(4_000 + 1_000);
-    expect((await postValidated(agent, 'hi')).status).toBe(200);
-    const { messages } = await waitForMessages(agent, 3);
-    expect(trimU(messages[2]!.content)).toBe('Echo: hi');
-  });
-
-  it('GET /status and GET /messages answer at once while a POST /message is in flight', async () => {
-    const agent = startAgentApi();
-    await agent.waitForStatus('stable');
-    const port = await agent.port();
-    const inFlight = postValidated(agent, 'slow down');
-    await new Promise((r) => setTimeout(r, 150));
-    for (const path of ['/status', '/messages']) {
-      const t0 = performance.now();
-      const res = await send(port, { path });
-      expect(performance.now() - t0).toBeLessThan(200);
-      expect(res.status).toBe(200);
-      if (path === '/status') expect(res.json()).toMatchObject({ status: 'running' });
-    }
-    expect((await inFlight).status).toBe(200);
-  });
-
-  it('rejects bad input with problem+json and keeps working', async () => {
-    const agent = startAgentApi();
+  it('rejects bad input with problem+json and keeps working', async (context) => {
+    const agents = agentsOf(context);
+    const agent = agents.start();
     await agent.waitForStatus('stable');
     const port = await agent.port();
     const post = (body: string) =>
@@ -165,9 +179,10 @@ describe('agentapi server with the demo agent', () => {
     expect(messages.map((m) => trimU(m.content)).slice(1)).toEqual(['still here', 'Echo: still here']);
   });
 
-  it('infers the agent type from the exact program name, and --type overrides it', async () => {
-    const claudeType = startAgentApi({ flags: ['--type', 'claude'] });
-    const qAlias = startAgentApi({ flags: ['-t', 'q'] });
+  it('infers the agent type from the exact program name, and --type overrides it', async (context) => {
+    const agents = agentsOf(context);
+    const claudeType = agents.start({ flags: ['--type', 'claude'] });
+    const qAlias = agents.start({ flags: ['-t', 'q'] });
     for (const [agent, type] of [
       [claudeType, 'claude'],
       [qAlias, 'amazonq'],
@@ -177,14 +192,15 @@ describe('agentapi server with the demo agent', () => {
     }
   });
 
-  it('takes the type from the bare program name only: `aider` is aider, a path to it is custom', async () => {
+  it('takes the type from the bare program name only: `aider` is aider, a path to it is custom', async (context) => {
+    const agents = agentsOf(context);
     const bin = mkdtempSync(path.join(tmpdir(), 'agentapi-type-'));
     const script = path.join(bin, 'aider');
     writeFileSync(script, `#!/bin/sh\nexec ${demoAgent().map((a) => `'${a}'`).join(' ')} "$@"\n`, { mode: 0o755 });
     try {
       const env = { PATH: `${bin}:${process.env.PATH ?? ''}` };
-      const byName = startAgentApi({ agent: ['aider'], env });
-      const byPath = startAgentApi({ agent: [script], env });
+      const byName = agents.start({ agent: ['aider'], env });
+      const byPath = agents.start({ agent: [script], env });
       expect((await byName.getJson('/status')).agent_type).toBe('aider');
       expect((await byPath.getJson('/status')).agent_type).toBe('custom');
       await byName.waitForStatus('stable');
