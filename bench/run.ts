@@ -8,6 +8,7 @@ import { agentBenchmarks } from './agent.bench.js';
 import { serverBenchmarks } from './server.bench.js';
 
 const all: Benchmark[] = [...agentapiBenchmarks, ...stateBenchmarks, ...agentBenchmarks, ...serverBenchmarks];
+all.push(...(await import('./lifecycle.bench.js')).lifecycleBenchmarks);
 
 const only = process.argv.slice(2);
 const selected = only.length > 0 ? all.filter((b) => only.some((o) => b.name.includes(o))) : all;
