@@ -8,50 +8,38 @@
 // conversation; the units panel lists the demo's units as completed.
 // Screenshots go to test-artifacts/dashboard/ (the README uses them).
 // Without /usr/bin/chromium the suite is skipped with a warning, never passed.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killWorkspaceProcesses } from '../src/server/provisioner/processes.js';
 import { PROJECT_ROOT } from './helpers/agentapi-process.js';
+import { HAVE_CHROMIUM, launchChromium, warnChromiumMissing, type BrowserSession } from './helpers/chromium.js';
 import { DashboardDriver, lineRegExp } from './helpers/dashboard-driver.js';
 import { usePostgres, type TestDatabase } from './helpers/postgres.js';
 import { startTaskyard, stopAllTaskyard, type TaskyardProcess } from './helpers/taskyard-process.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts', 'dashboard');
-// Without these flags a headless Chromium on a machine with no network keeps
-// trying to reach Google services and floods the log with refused connections.
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
-if (!HAVE_CHROMIUM) {
-  console.warn(`dashboard.browser.test: SKIPPED — ${CHROMIUM} not found (apt-get install -y chromium); the dashboard was not tested in a browser`);
-}
+if (!HAVE_CHROMIUM) warnChromiumMissing('dashboard.browser.test', 'the dashboard');
 
 const pg = usePostgres();
 
 describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
   let db: TestDatabase;
   let root: string;
-  let profileDir: string;
+  let browser: BrowserSession;
   let server: TaskyardProcess;
   let baseUrl: string;
   let token: string;
-  let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     db = await pg.createDatabase({ migrated: true });
     root = mkdtempSync(path.join(tmpdir(), 'taskyard-dashboard-'));
     chmodSync(root, 0o755);
-    profileDir = mkdtempSync(path.join(tmpdir(), 'taskyard-chromium-'));
     // A block of AgentAPI ports of its own, so concurrent test files rarely meet.
     const base = 40000 + (process.pid % 250) * 20;
     server = startTaskyard([
@@ -61,24 +49,16 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     await server.waitFor(() => server.logs().some((l) => l.msg === 'server started'), 'server started', 60_000);
     baseUrl = String(server.logs().find((l) => l.msg === 'server started')!.access_url).replace(/\/+$/, '');
     token = /First user "admin" created\. Session token: (\S+)/.exec(server.stdout)![1]!;
-    // launchPersistentContext is how Playwright takes our own fresh --user-data-dir.
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      viewport: { width: 1280, height: 860 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}`));
+    browser = await launchChromium();
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     const workspaces = db ? await db.sql<{ id: string }[]>`select id from workspaces` : [];
     await stopAllTaskyard();
     for (const { id } of workspaces) await killWorkspaceProcesses(id);
     if (root) rmSync(root, { recursive: true, force: true });
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
   it('sign in, create a demo task, chat, pause to the snapshot, resume to the restored chat; units completed', { timeout: 240_000 }, async () => {
@@ -90,7 +70,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     expect(await driver.loginExpectingError('abcdefghij-abcdefghijabcdefghijab')).toBe('Invalid session token.');
     await driver.login(token);
     expect(new URL(page.url()).pathname).toBe('/tasks');
-    const cookie = (await context.cookies(baseUrl)).find((c) => c.name === 'coder_session_token');
+    const cookie = (await browser.context.cookies(baseUrl)).find((c) => c.name === 'coder_session_token');
     expect(cookie).toMatchObject({ value: token, httpOnly: true, sameSite: 'Lax', path: '/' });
 
     // The API's refusal shows next to the form, as the API said it.
@@ -156,6 +136,6 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     for (const unit of ['coder_script.prepare', 'module.agentapi.coder_script.agentapi']) await driver.waitForUnitStatus(unit, 'completed');
     await page.screenshot({ path: path.join(ARTIFACTS, 'task-resumed.png') });
 
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 });
