@@ -6,8 +6,9 @@ import { agentapiBenchmarks } from './agentapi.bench.js';
 import { stateBenchmarks } from './state.bench.js';
 import { agentBenchmarks } from './agent.bench.js';
 import { serverBenchmarks } from './server.bench.js';
+import { npmStartBenchmarks } from './npm-start.bench.js';
 
-const all: Benchmark[] = [...agentapiBenchmarks, ...stateBenchmarks, ...agentBenchmarks, ...serverBenchmarks];
+const all: Benchmark[] = [...agentapiBenchmarks, ...stateBenchmarks, ...agentBenchmarks, ...serverBenchmarks, ...npmStartBenchmarks];
 all.push(...(await import('./lifecycle.bench.js')).lifecycleBenchmarks);
 
 const only = process.argv.slice(2);
