@@ -105,6 +105,23 @@ describe.skipIf(!HAVE_CHROMIUM)('task page per status in Chromium', () => {
     expect(await browser.page.locator('#snapshot').isHidden()).toBe(true);
   });
 
+  it('the list shows every task with its status and picks up a task created elsewhere within one refresh', async () => {
+    await driver.gotoTasks();
+    await driver.taskRow({ owner: 'admin', name: 'unknown' }).waitFor({ timeout: 15_000 });
+    const statuses = await browser.page.locator('#task-rows tr').evaluateAll((rows) =>
+      rows.map((r) => [r.getAttribute('data-task'), r.querySelector('td:nth-child(2) .badge')?.textContent]),
+    );
+    expect(new Map(statuses as [string, string][])).toEqual(
+      new Map([
+        ['admin/pending', 'pending'], ['admin/initializing', 'initializing'], ['admin/paused-snap', 'paused'],
+        ['admin/paused-none', 'paused'], ['admin/errored', 'error'], ['admin/unknown', 'unknown'],
+      ]),
+    );
+    const created = await server.call('POST', '/api/v2/tasks/me', { token: server.owner.token, body: { template: 'one-app', input: 'hi', name: 'later' } });
+    expect(created.status).toBe(201);
+    await driver.taskRow({ owner: 'admin', name: 'later' }).waitFor({ timeout: 8_000 });
+  });
+
   it('a pending task has no agent yet; nothing threw in the page', async () => {
     await driver.gotoTask({ owner: 'admin', name: 'pending' });
     await driver.waitForStatus('pending');
