@@ -68,6 +68,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     await page.goto(`${baseUrl}/`);
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(await driver.loginExpectingError('abcdefghij-abcdefghijabcdefghijab')).toBe('Invalid session token.');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'login-error.png') });
     await driver.login(token);
     expect(new URL(page.url()).pathname).toBe('/tasks');
     const cookie = (await browser.context.cookies(baseUrl)).find((c) => c.name === 'coder_session_token');
@@ -76,6 +77,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web dashboard in Chromium', () => {
     // The API's refusal shows next to the form, as the API said it.
     const refusal = await driver.createTaskExpectingError({ prompt: 'hello', name: 'Not Valid' });
     expect(refusal).toMatch(/^Validation failed\.\nname: name must match /);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'create-error.png') });
 
     const task = await driver.createTask({ template: 'demo', prompt: 'hello', name: 'web-demo' });
     expect(task).toEqual({ owner: 'admin', name: 'web-demo' });
