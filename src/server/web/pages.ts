@@ -23,8 +23,8 @@ export function renderLoginPage(options: LoginPageOptions): string {
 <input type="hidden" name="next" value="${escapeHtml(options.next)}">
 <label for="token">Session token</label>
 <input id="token" name="token" type="password" autocomplete="current-password" spellcheck="false" required aria-describedby="token-hint">
-<p id="token-hint" class="hint">The token <code>taskyard server</code> printed for the first user, or any API token
-(<code>taskyard login</code> saves one in <code>~/.config/taskyard/session</code>).</p>
+<p id="token-hint" class="hint">The token <code>taskyard server</code> printed for the first user (<code>npm start</code> keeps it in
+<code>.taskyard/session</code>), or any API token (<code>taskyard login</code> saves one in <code>~/.config/taskyard/session</code>).</p>
 ${error}
 <div class="actions"><button type="submit" class="btn primary">Sign in</button></div>
 </form>
