@@ -37,6 +37,15 @@ import { listWorkspaceNamesFromApi, WorkspaceNames } from './workspace-names.js'
 /** src/cli/up/ and dist/cli/up/ are both three levels below the package root. */
 const TASKYARD_BIN = fileURLToPath(new URL('../../../bin/taskyard.js', import.meta.url));
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const FIRST_USER_LINE_GRACE_MS = 1_000;
+const PIPE_CLOSE_GRACE_MS = 2_000;
+
+/** Waits for `promise`, at most `ms`; the timer never outlives the wait. */
+async function atMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 
 export interface UpIo {
   stdout: NodeJS.WritableStream;
@@ -88,9 +97,17 @@ export async function runUp(options: UpOptions, io: UpIo): Promise<number> {
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
 
+  // A closed terminal (SIGHUP) makes our writes fail: that must not crash us
+  // before the server we spawned has stopped.
+  const ignoreWriteError = (): void => undefined;
+  io.stdout.on('error', ignoreWriteError);
+  io.stderr.on('error', ignoreWriteError);
+
   const names = new WorkspaceNames();
   const formatter = new ProgressFormatter(startedAt);
   let token = loadSessionToken(options.sessionFile);
+  let firstUserSeen!: () => void;
+  const firstUserLine = new Promise<void>((resolve) => (firstUserSeen = resolve));
   // Lines are handled strictly in order; a name lookup may make one wait a moment.
   let queue = Promise.resolve();
   const enqueue = (work: () => Promise<void> | void): void => {
@@ -99,12 +116,14 @@ export async function runUp(options: UpOptions, io: UpIo): Promise<number> {
     });
   };
 
+  // Runs as soon as the line arrives, not through the queue: a queued banner may be waiting for this token.
   const onServerStdout = (line: string): void => {
     const firstUser = parseFirstUserLine(line);
-    if (!firstUser) return void io.stdout.write(`${line}\n`);
+    if (!firstUser) return enqueue(() => void io.stdout.write(`${line}\n`));
     token = firstUser.token;
     saveSessionToken(options.sessionFile, firstUser.token);
-    say(`first user "${firstUser.username}" created; its session token is kept in ${displayPath(options.sessionFile, io.cwd)}`);
+    firstUserSeen();
+    enqueue(() => say(`first user "${firstUser.username}" created; its session token is kept in ${displayPath(options.sessionFile, io.cwd)}`));
   };
   const onServerLog = async (line: ServerLogLine): Promise<void> => {
     const workspaceId = workspaceOf(line);
@@ -115,6 +134,9 @@ export async function runUp(options: UpOptions, io: UpIo): Promise<number> {
     }
   };
   const announce = async (accessUrl: string): Promise<void> => {
+    // stdout and stderr are two pipes: the first-user line, written before
+    // `server started`, may still be on its way through the other one.
+    if (token === undefined) await atMost(firstUserLine, FIRST_USER_LINE_GRACE_MS);
     let rejected = false;
     if (token !== undefined) {
       rejected = !(await tokenAccepted(accessUrl, token));
@@ -126,7 +148,7 @@ export async function runUp(options: UpOptions, io: UpIo): Promise<number> {
     io.stdout.write(`${bannerText({ ...options, accessUrl, token, tokenRejected: rejected, cwd: io.cwd })}\n`);
   };
 
-  createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', (line) => enqueue(() => onServerStdout(line)));
+  createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', onServerStdout);
   createInterface({ input: child.stderr!, crlfDelay: Infinity }).on('line', (raw) => {
     writeSync(logFd, `${raw}\n`);
     const parsed = parseServerLine(raw);
@@ -141,8 +163,9 @@ export async function runUp(options: UpOptions, io: UpIo): Promise<number> {
       io.stderr.write(`error: cannot start taskyard server: ${outcome.message}\n`);
       return 1;
     }
-    // The 'exit' event may come before the last output lines: wait for the pipes to close.
-    await Promise.all([streamClosed(child.stdout!), streamClosed(child.stderr!)]);
+    // The 'exit' event may come before the last output lines: wait for the pipes
+    // to close (bounded: a process that inherited them must not keep us here).
+    await atMost(Promise.all([streamClosed(child.stdout!), streamClosed(child.stderr!)]), PIPE_CLOSE_GRACE_MS);
     await queue;
     const log = displayPath(options.serverLogFile, io.cwd);
     if (outcome.code === 0) {
@@ -153,6 +176,8 @@ export async function runUp(options: UpOptions, io: UpIo): Promise<number> {
     return outcome.code !== null && outcome.code > 0 ? outcome.code : 1;
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onStopSignal);
+    io.stdout.off('error', ignoreWriteError);
+    io.stderr.off('error', ignoreWriteError);
     closeSync(logFd);
   }
 }
