@@ -5,8 +5,9 @@
 //     snapshot stored by the stop script, job succeeded), then shuts down,
 //     and no process of the workspace is left;
 //   - stopFaster() right after stop() cuts the wait short: the workspace's
-//     processes are killed, the stop job keeps its state for the next
-//     start's recovery, and stop() still finishes.
+//     processes are killed, the stop job either finishes (it sees the agent
+//     gone) or keeps its state for the next start's recovery, and stop()
+//     still finishes.
 // Every process a test starts is killed afterwards by TASKYARD_WORKSPACE_ID.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,7 +106,7 @@ describe('pause tasks on shutdown', () => {
     expect(order.indexOf('server stopped')).toBeGreaterThan(order.indexOf('workspaces paused for shutdown'));
   }, 120_000);
 
-  it('stopFaster() kills the workspace processes instead of waiting; the stop job keeps its state', async () => {
+  it('stopFaster() kills the workspace processes instead of waiting, and stop() still finishes', async () => {
     const run = await startWithPause(1);
     const task = await run.createActiveTask('hurry');
 
@@ -116,7 +117,9 @@ describe('pause tasks on shutdown', () => {
     expect(findWorkspaceProcesses(task.workspace_id!)).toEqual([]);
     const build = await latestBuildOf(run.sql, task.workspace_id!);
     expect(build.transition).toBe('stop');
-    expect(['pending', 'running']).toContain(build.status);
+    // Racing with the shutdown: the stop job may notice the killed agent and finish
+    // before the provisioner loop stops; otherwise it keeps its state for the next start.
+    expect(['pending', 'running', 'succeeded']).toContain(build.status);
     expect(messages(run.logs)).toContain('pausing workspaces for shutdown cut short; workspace processes killed');
   }, 120_000);
 });
