@@ -141,6 +141,7 @@ describe('npm start on a fresh clone', () => {
     expect(out).toContain('taskyard: PostgreSQL: first start, creating the database cluster in .taskyard/postgres (initdb takes a while)…');
     expect(out).toMatch(/taskyard: PostgreSQL: database cluster created in \d+\.\d s\n/);
     expect(out).toMatch(/taskyard: PostgreSQL: started in \d+\.\d s\n/);
+    expect(out).toMatch(/taskyard: Server: started in \d+\.\d s; templates: demo\n/);
     expect(out).toContain('taskyard: first user "admin" created; its session token is kept in .taskyard/session');
     expect(out).toContain(`  Dashboard   ${url}/tasks\n`);
     expect(out).toContain(`  Sign in     ${url}/login\n`);

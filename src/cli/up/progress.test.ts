@@ -57,6 +57,15 @@ describe('ProgressFormatter', () => {
     expect(f.format({ time: at(4000), msg: 'server started', access_url: 'http://x' })).toEqual(['Server: started in 0.5 s']);
   });
 
+  it('names the registered templates when the server started', () => {
+    const f = new ProgressFormatter(T0);
+    expect(f.format({ msg: 'template registered', template: 'demo' })).toEqual([]);
+    expect(f.format({ msg: 'template registered', template: 'custom' })).toEqual([]);
+    expect(f.format({ msg: 'template registered', template: 'demo' })).toEqual([]);
+    expect(f.format({ msg: 'template registered', template: 7 })).toEqual([]);
+    expect(f.format({ time: at(1000), msg: 'server started' })).toEqual(['Server: started in 1.0 s; templates: demo, custom']);
+  });
+
   it('follows a build from queued to succeeded with its name and duration', () => {
     const f = new ProgressFormatter(T0);
     const ids = { workspace_id: WS, build_id: 'b1', job_id: 'j1' };

@@ -73,6 +73,8 @@ export function firstPostgresStartNotice(clusterDir: string): string {
 
 export class ProgressFormatter {
   private readonly builds = new Map<string, BuildProgress>();
+  /** Told with `server started`: the templates a task can be created from. */
+  private readonly templates: string[] = [];
   private phaseAt: number;
 
   /** `startedAt`: when the server process was spawned (durations of the startup phases count from it). */
@@ -101,8 +103,11 @@ export class ProgressFormatter {
         return [`PostgreSQL: using ${field('postgres_url') ?? 'an external database'}`];
       case 'database migrated':
         return [Array.isArray(line.versions) ? `Database: migrations applied (${line.versions.join(', ')})` : 'Database: migrations applied'];
+      case 'template registered':
+        if (typeof line.template === 'string' && !this.templates.includes(line.template)) this.templates.push(line.template);
+        return [];
       case 'server started':
-        return [`Server: started in ${phase()}`];
+        return [`Server: started in ${phase()}${this.templates.length > 0 ? `; templates: ${this.templates.join(', ')}` : ''}`];
       case 'server stopping':
         return ['Server: stopping…'];
       case 'server stopped':

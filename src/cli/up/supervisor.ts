@@ -21,7 +21,7 @@
 // npm and us, and after a Ctrl+C it re-raises SIGINT on itself once we exit
 // 0, so `npm start` would end "killed by SIGINT" after a clean stop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ const TASKYARD_BIN = fileURLToPath(new URL('../../../bin/taskyard.js', import.me
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const FIRST_USER_LINE_GRACE_MS = 1_000;
 const PIPE_CLOSE_GRACE_MS = 2_000;
+const MAX_SERVER_LOG_BYTES = 10 * 1024 * 1024;
 
 /** Waits for `promise`, at most `ms`; the timer never outlives the wait. */
 async function atMost(promise: Promise<unknown>, ms: number): Promise<void> {
@@ -60,7 +61,7 @@ export async function runUp(options: UpOptions, io: UpIo): Promise<number> {
   const say = (text: string): void => void io.stdout.write(`${PREFIX}${text}\n`);
   // 0755: as root, PostgreSQL runs as the OS user `postgres`, which must traverse it (§2.2).
   mkdirSync(options.dataDir, { recursive: true, mode: 0o755 });
-  const logFd = openSync(options.serverLogFile, 'a', 0o600);
+  const logFd = openServerLog(options.serverLogFile);
 
   const clusterDir = join(options.dataDir, 'postgres');
   if (options.embeddedPostgres && !existsSync(join(clusterDir, 'PG_VERSION'))) say(firstPostgresStartNotice(displayPath(clusterDir, io.cwd)));
@@ -180,6 +181,16 @@ export async function runUp(options: UpOptions, io: UpIo): Promise<number> {
     io.stderr.off('error', ignoreWriteError);
     closeSync(logFd);
   }
+}
+
+/** Appends to the JSON log; one older generation is kept once it passed MAX_SERVER_LOG_BYTES. */
+function openServerLog(file: string): number {
+  try {
+    if (statSync(file).size > MAX_SERVER_LOG_BYTES) renameSync(file, `${file}.1`);
+  } catch {
+    // no log yet
+  }
+  return openSync(file, 'a', 0o600);
 }
 
 /** Signals the server we spawned (never a group: PostgreSQL must be stopped by the server, last). */
