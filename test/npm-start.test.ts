@@ -19,25 +19,18 @@
 // chat, the paused snapshot, Resume → chat), screenshots in
 // test-artifacts/npm-start/; without it they are skipped with a warning.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findWorkspaceProcesses, killWorkspaceProcesses } from '../src/server/provisioner/processes.js';
 import type { Task, TaskLogs } from '../src/server/tasks/protocol.js';
 import { PROJECT_ROOT } from './helpers/agentapi-process.js';
+import { HAVE_CHROMIUM, launchChromium, warnChromiumMissing, type BrowserSession } from './helpers/chromium.js';
 import { DashboardDriver } from './helpers/dashboard-driver.js';
 import { cleanEnv, cloneCheckout, killProcessesUnder, NpmStart, processesUnder, type FreshClone } from './helpers/fresh-clone.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts', 'npm-start');
-// Same flags as the other browser tests: no network, no first-run noise.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-if (!HAVE_CHROMIUM) {
-  console.warn(`npm-start.test: browser steps SKIPPED — ${CHROMIUM} not found (apt-get install -y chromium); the dashboard of a fresh clone was not tested in a browser`);
-}
+if (!HAVE_CHROMIUM) warnChromiumMissing('npm-start.test (browser steps only)', 'the dashboard of a fresh clone');
 
 /** First start: bootstrap's tsc on a fresh clone (~25 s on 2 busy cores) + initdb. */
 const FIRST_START_MS = 240_000;
@@ -51,8 +44,8 @@ let npm: NpmStart | undefined;
 let url = '';
 let token = '';
 let workspaceId = '';
-let browser: { context: BrowserContext; page: Page; driver: () => DashboardDriver } | undefined;
-let profileDir: string | undefined;
+let browser: BrowserSession | undefined;
+const dashboard = (): DashboardDriver => new DashboardDriver(browser!.page, url);
 
 async function call<T>(method: string, pathname: string, body?: unknown): Promise<{ status: number; body: T }> {
   const response = await fetch(`${url}${pathname}`, {
@@ -110,15 +103,12 @@ beforeAll(async () => {
   clone = cloneCheckout();
   if (HAVE_CHROMIUM) {
     mkdirSync(ARTIFACTS, { recursive: true });
-    profileDir = mkdtempSync(path.join(tmpdir(), 'taskyard-chromium-'));
-    const context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1280, height: 860 } });
-    const page = context.pages()[0] ?? (await context.newPage());
-    browser = { context, page, driver: () => new DashboardDriver(page, url) };
+    browser = await launchChromium();
   }
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.context.close();
+  await browser?.close();
   if (npm?.running) {
     npm.interrupt();
     await Promise.race([npm.exited, new Promise((r) => setTimeout(r, STOP_MS))]);
@@ -129,7 +119,6 @@ afterAll(async () => {
     await killProcessesUnder(clone.dir);
     clone.remove();
   }
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 }, STOP_MS + 30_000);
 
 describe('npm start on a fresh clone', () => {
@@ -175,10 +164,9 @@ describe('npm start on a fresh clone', () => {
     expect(list).toMatch(new RegExp(`^${TASK}\\s+active\\s+idle`, 'm'));
 
     if (browser) {
-      const dashboard = browser.driver();
-      await dashboard.login(token);
-      await dashboard.gotoTask({ owner: 'admin', name: TASK });
-      await dashboard.waitForActiveReply('Echo: hello');
+      await dashboard().login(token);
+      await dashboard().gotoTask({ owner: 'admin', name: TASK });
+      await dashboard().waitForActiveReply('Echo: hello');
       await screenshot('1-active-task');
     }
   }, 150_000);
@@ -209,15 +197,16 @@ describe('npm start on a fresh clone', () => {
     expect(snapshot.logs.map((l) => l.content.trim())).toEqual(expect.arrayContaining(['hello', 'Echo: hello']));
 
     if (browser) {
-      const dashboard = browser.driver();
-      await dashboard.login(token);
-      await dashboard.gotoTask({ owner: 'admin', name: TASK });
-      await dashboard.waitForStatus('paused');
+      const driver = dashboard();
+      await driver.login(token);
+      await driver.gotoTask({ owner: 'admin', name: TASK });
+      await driver.waitForStatus('paused');
       await browser.page.locator('#snapshot').waitFor({ state: 'visible' });
-      expect((await dashboard.snapshotEntries()).map((m) => m.text.trim())).toContain('Echo: hello');
+      expect((await driver.snapshotEntries()).map((m) => m.text.trim())).toContain('Echo: hello');
       await screenshot('2-paused-after-restart');
-      await dashboard.resumeAndWaitForChat('Echo: hello');
+      await driver.resumeAndWaitForChat('Echo: hello');
       await screenshot('3-resumed');
+      expect(browser.pageErrors).toEqual([]);
     } else {
       expect((await call('POST', `/api/experimental/tasks/me/${TASK}/resume`)).status).toBe(202);
     }
