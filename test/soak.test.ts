@@ -22,9 +22,10 @@ describe('lifecycle soak (short)', () => {
     expect(report.pending, context).toEqual([]);
     expect(report.orphans, context).toEqual([]);
     expect(report.pauses.map((p) => p.fault).filter((f) => f !== 'none').sort(), context).toEqual([...FAULT_KINDS].sort());
-    expect(report.pauses, context).toHaveLength(SHORT_SOAK.tasks);
+    // One pause per task and cycle, and a final one before the tasks are deleted.
+    expect(report.pauses, context).toHaveLength(SHORT_SOAK.tasks * (SHORT_SOAK.cycles + 1));
     for (const pause of report.pauses) expect(pause.latencyMs, `${pause.task} (${pause.fault})\n${context}`).toBeLessThanOrEqual(report.pauseBoundMs);
-    // Every fault keeps the previous snapshot (none here: it is the first pause); every clean pause stores a new one.
+    // Every fault keeps the previous snapshot (none here: it is the task's first pause); every clean pause stores a new one.
     expect(report.pauses.filter((p) => p.fault === 'none').every((p) => p.snapshot === 'new'), context).toBe(true);
     expect(report.pauses.filter((p) => p.fault !== 'none').every((p) => p.snapshot === 'none'), context).toBe(true);
     // Only the kill -9 before the save loses turns (back to a fresh start: no earlier save exists).

@@ -53,15 +53,14 @@ export function soakFigures(report: SoakReport, prefix = 'soak'): Figure[] {
     const value = Math.max(...latencies);
     figures.push({ name: `${prefix}: slowest pause with fault ${kind} (of ${latencies.length})`, value, unit: 's', target: `<= ${bound} s`, meetsTarget: value <= bound, baseline: pauseBaseline });
   }
-  const [first, last] = [report.phases[0], report.phases.at(-1)];
-  if (first && last && last !== first) {
+  if (report.rss) {
     figures.push({
-      name: `${prefix}: server RSS after cycle ${report.phases.length - 1}`,
-      value: last.serverRss / MiB,
+      name: `${prefix}: server RSS after cycle ${report.options.cycles}`,
+      value: report.rss.afterLastCycle / MiB,
       unit: 'MiB',
       target: `<= ${report.options.rssFactor}x after create`,
-      meetsTarget: last.serverRss <= report.options.rssFactor * first.serverRss,
-      baseline: { name: `server RSS after creating ${report.options.tasks} tasks`, value: first.serverRss / MiB },
+      meetsTarget: report.rss.afterLastCycle <= report.options.rssFactor * report.rss.afterCreate,
+      baseline: { name: `server RSS after creating ${report.options.tasks} tasks`, value: report.rss.afterCreate / MiB },
     });
   }
   return figures;
@@ -76,7 +75,7 @@ export function renderRunSection(report: SoakReport, title: string): string {
   const o = report.options;
   const lines: string[] = [];
   lines.push(`## ${title}: ${report.passed ? 'PASSED' : 'FAILED'}`, '');
-  lines.push(`- started ${report.startedAt}, took ${seconds(report.durationMs)}; seed ${report.seed} (replay: \`npm run soak -- --seed ${report.seed}\`)`);
+  lines.push(`- started ${report.startedAt}, took ${seconds(report.durationMs)}; seed ${report.seed} (replay: \`npm run soak -- --seed ${report.seed} --tasks ${o.tasks} --cycles ${o.cycles} --faults ${o.faultsPerKind} --min-concurrency ${o.minConcurrency} --grace ${o.stopGracePeriodS}\`)`);
   lines.push(`- ${o.tasks} tasks (demo agent), ${o.cycles} cycle(s) of pause → resume → converse, ${o.faultsPerKind} fault(s) per kind, concurrency per phase drawn from ${Math.min(o.minConcurrency, o.tasks)}..${o.tasks}; --stop-grace-period ${o.stopGracePeriodS}s, so every pause is bounded by ${seconds(report.pauseBoundMs)} (grace + ${seconds(report.pauseBoundMs - o.stopGracePeriodS * 1000)} slack); deadline ${seconds(o.deadlineMs)}`);
   lines.push(`- machine: ${machineDescription()}, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   lines.push(`- ${report.pauses.length} pauses, ${report.resumes.length} resumes, ${report.violations.length} violation(s), ${report.orphans.length} orphaned process(es), ${report.refusedAgentRequests} agent requests refused by the cut`);
@@ -87,14 +86,20 @@ export function renderRunSection(report: SoakReport, title: string): string {
   lines.push('### Phases', '', '| phase | concurrency | duration | server RSS at the end |', '|---|---|---|---|');
   for (const phase of report.phases) lines.push(`| ${phase.name} | ${phase.concurrency} | ${seconds(phase.durationMs)} | ${(phase.serverRss / MiB).toFixed(0)} MiB |`);
   lines.push('', `Peak server RSS (sampled every second): ${(report.peakServerRss / MiB).toFixed(0)} MiB.`, '');
-  lines.push('### Pauses', '', '| kind | count | p50 | p99 | max | bound | state saved | snapshot new / unchanged / none | processes left |', '|---|---|---|---|---|---|---|---|---|');
+  lines.push(
+    '### Pauses',
+    '',
+    '| kind | count | p50 | p99 | max | bound | state saved | snapshot new / unchanged / none | SIGTERM fallback | grace-period kill | processes left |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  );
   for (const kind of ['none', ...FAULT_KINDS] as const) {
     const records = report.pauses.filter((r) => r.fault === kind);
     if (records.length === 0) continue;
     const ms = records.map((r) => r.latencyMs);
     const count = (s: string) => records.filter((r) => r.snapshot === s).length;
+    const warned = (text: string) => records.filter((r) => r.stopJobWarnings.some((w) => w.includes(text))).length;
     lines.push(
-      `| ${kind} | ${records.length} | ${seconds(p(ms, 50))} | ${seconds(p(ms, 99))} | ${seconds(Math.max(...ms))} | ${seconds(report.pauseBoundMs)} | ${records.filter((r) => r.stateSaved).length} | ${count('new')} / ${count('unchanged')} / ${count('none')} | ${records.reduce((n, r) => n + r.leftoverProcesses, 0)} |`,
+      `| ${kind} | ${records.length} | ${seconds(p(ms, 50))} | ${seconds(p(ms, 99))} | ${seconds(Math.max(...ms))} | ${seconds(report.pauseBoundMs)} | ${records.filter((r) => r.stateSaved).length} | ${count('new')} / ${count('unchanged')} / ${count('none')} | ${warned('sending SIGTERM')} | ${warned('grace period elapsed')} | ${records.reduce((n, r) => n + r.leftoverProcesses, 0)} |`,
     );
   }
   const lost = report.resumes.filter((r) => r.lostMessages > 0);

@@ -48,6 +48,7 @@ const header = [
   '',
   'Each run: `npm run soak` (test/soak/). Every task converses, then each cycle pauses it, resumes it and converses again; phases run at a random concurrency (seeded).',
   'Asserted for every pause: the task reaches `paused` within the bound, no process of its workspace is left, AgentAPI\'s state file was saved (except when AgentAPI was killed first),',
+  'the shutdown script\'s output shows the path of module.md §5.4 expected for the kind of pause (below), a fault never posts a snapshot,',
   'and a clean pause stores a new snapshot (snapshot_at advanced) equal to the last ≤ 10 messages before it; after every resume the live conversation equals the pre-pause one',
   '(same ids, types, contents and times) and every later turn appends exactly the input and its echo. At the end: all tasks deleted, no workspace process left, the server',
   'stopped, and no process of the run (workspace processes, the server, its embedded PostgreSQL) alive; the server\'s RSS after the last cycle is at most the stated factor of',

@@ -9,7 +9,7 @@
 // - `snapshot`: the stored log snapshot (server.md §5, §6.5).
 // A broken promise is reported through `violate`; an operation that cannot
 // go on (unexpected status, timeout) throws. It never repairs a task.
-import { writeFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Task, TaskLogEntry, TaskLogs } from '../../src/server/tasks/protocol.js';
 import { findWorkspaceProcesses } from '../../src/server/provisioner/processes.js';
@@ -24,6 +24,33 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 const SNAPSHOT_MESSAGES = 10;
 const POLL_MS = 250;
 
+/**
+ * The shutdown script's path through module.md §5.4 for each kind of pause,
+ * as lines of its output (in this order). A fault never gets as far as
+ * `Log snapshot posted successfully`.
+ */
+const SHUTDOWN_SCRIPT_PATH: Record<FaultKind | 'none', RegExp[]> = {
+  none: [/State saved to /, /Log snapshot posted successfully \(HTTP 204\)/, /AgentAPI \(pid \d+\) exited/, /Shutdown complete/],
+  // Killed before the SIGUSR1: nothing to signal, nothing to fetch.
+  'kill-agentapi': [/AgentAPI \(pid \d+\) is not running/, /Failed to fetch messages from AgentAPI/, /Log snapshot capture failed, continuing shutdown/, /Shutdown complete/],
+  'cp-unreachable': [/State saved to /, /Failed to connect to Coder instance \(curl failed\)/, /Log snapshot capture failed, continuing shutdown/, /AgentAPI \(pid \d+\) exited/, /Shutdown complete/],
+  'slow-messages': [/State saved to /, /Failed to fetch messages from AgentAPI/, /Log snapshot capture failed, continuing shutdown/, /AgentAPI \(pid \d+\) exited/, /Shutdown complete/],
+};
+
+/** The output of the latest run of the agentapi shutdown script in a workspace (logs/coder-script-<log source>.log). */
+function lastShutdownScriptOutput(logsDir: string): string | undefined {
+  let latest: { mtime: number; text: string } | undefined;
+  for (const name of readdirSync(logsDir)) {
+    if (!name.startsWith('coder-script-')) continue;
+    const file = path.join(logsDir, name);
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes('Shutting down AgentAPI')) continue;
+    const mtime = statSync(file).mtimeMs;
+    if (!latest || mtime > latest.mtime) latest = { mtime, text };
+  }
+  return latest?.text;
+}
+
 export interface PauseRecord {
   task: string;
   cycle: number;
@@ -35,6 +62,8 @@ export interface PauseRecord {
   snapshot: 'new' | 'unchanged' | 'none';
   /** Workspace processes found once the task was paused (must be 0). */
   leftoverProcesses: number;
+  /** The server's warnings for the stop build (e.g. the SIGTERM fallback, the grace-period kill). */
+  stopJobWarnings: string[];
 }
 
 export interface ResumeRecord {
@@ -187,9 +216,11 @@ export class SoakTask {
     }
     const started = performance.now();
     let latencyMs: number;
+    let buildId: string;
     try {
       const answer = await this.server.call<{ workspace_build_id: string }>('POST', `/api/experimental/tasks/me/${this.name}/pause`);
       if (answer.status !== 202) throw new Error(`${this.name}: ${label}: pause answered ${answer.status} ${JSON.stringify(answer.body)}`);
+      buildId = answer.body.workspace_build_id;
       if (fault === 'kill-agentapi') {
         const pids = findAgentapiServers(this.workspaceId);
         if (pids.length !== 1) this.violate(`${label}: expected one agentapi server process of the workspace, found ${pids.length}`);
@@ -214,7 +245,34 @@ export class SoakTask {
     if (stateSaved) this.saved = prePause.logs;
 
     const snapshot = await this.checkSnapshot(label, fault, prePause.logs);
-    return { task: this.name, cycle, fault, latencyMs, boundMs: this.deps.pauseBoundMs, stateSaved, snapshot, leftoverProcesses: leftovers.length };
+    // kill -9 after the save (a lost race, reported as stateSaved) takes a path of its own: not checked.
+    if (!(fault === 'kill-agentapi' && stateSaved)) this.checkShutdownScript(label, fault);
+    this.step = `${label}: done`;
+    const stopJobWarnings = this.server.proc
+      .logs()
+      .filter((l) => l.build_id === buildId && l.level !== 'info')
+      .map((l) => String(l.msg));
+    // §4.4.5: an agent that cannot be told gets SIGTERM after 10 s; that is how this pause still ends.
+    if (fault === 'cp-unreachable' && !stopJobWarnings.some((m) => m.includes('sending SIGTERM'))) this.violate(`${label}: the stop job did not fall back to SIGTERM: ${JSON.stringify(stopJobWarnings)}`);
+    return { task: this.name, cycle, fault, latencyMs, boundMs: this.deps.pauseBoundMs, stateSaved, snapshot, leftoverProcesses: leftovers.length, stopJobWarnings };
+  }
+
+  private checkShutdownScript(label: string, fault: FaultKind | 'none'): void {
+    const output = lastShutdownScriptOutput(path.join(this.server.dataDir, 'workspaces', this.workspaceId, 'logs'));
+    if (output === undefined) {
+      this.violate(`${label}: no output of the shutdown script found`);
+      return;
+    }
+    let from = 0;
+    for (const line of SHUTDOWN_SCRIPT_PATH[fault]) {
+      const match = line.exec(output.slice(from));
+      if (!match) {
+        this.violate(`${label}: shutdown script output lacks ${line.source} (in order): ${JSON.stringify(output.slice(-1500))}`);
+        return;
+      }
+      from += match.index + match[0].length;
+    }
+    if (fault !== 'none' && output.includes('Log snapshot posted successfully')) this.violate(`${label}: the shutdown script posted a snapshot despite ${fault}`);
   }
 
   /**

@@ -89,6 +89,8 @@ export interface SoakReport {
   phases: PhaseRecord[];
   pauses: PauseRecord[];
   resumes: ResumeRecord[];
+  /** Server RSS (bytes) after the create phase and after the last cycle: the memory bound. */
+  rss?: { afterCreate: number; afterLastCycle: number };
   /** Highest server RSS sampled (every second) during the run. */
   peakServerRss: number;
   violations: Violation[];
@@ -227,14 +229,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         await task.converse(prng.int(1, 2), `cycle ${cycle}`);
       });
     }
+    if (workDeadline.signal.aborted) throw workDeadline.signal.reason;
     const [first, last] = [report.phases[0], report.phases.at(-1)];
-    if (first && last && last !== first && last.serverRss > options.rssFactor * first.serverRss) {
-      violate('server', `RSS grew from ${first.serverRss} to ${last.serverRss} bytes (bound: ${options.rssFactor}x)`);
+    if (first && last && last !== first) {
+      report.rss = { afterCreate: first.serverRss, afterLastCycle: last.serverRss };
+      if (last.serverRss > options.rssFactor * first.serverRss) violate('server', `RSS grew from ${first.serverRss} to ${last.serverRss} bytes (bound: ${options.rssFactor}x)`);
     }
+    // Paused before they are deleted: a delete build does not keep the agent token valid (server.md §3.6
+    // names stop builds only), so deleting an active task waits out the whole stop grace period.
+    await phase('final pause', randomConcurrency(), async (task) => {
+      report.pauses.push(await task.pause(options.cycles + 1, 'none'));
+    });
     if (workDeadline.signal.aborted) throw workDeadline.signal.reason;
   } catch (err) {
     report.error = err instanceof Error ? err.message : String(err);
-    const finalStep = `conversed (cycle ${options.cycles})`;
+    const finalStep = `cycle ${options.cycles + 1} pause: done`;
     if (workDeadline.signal.aborted) report.pending = [`phase: ${report.phases.length < options.cycles + 1 ? `#${report.phases.length} (0 = create)` : 'after the last'}`, ...tasks.filter((t) => !broken.has(t) && t.step !== finalStep).map((t) => `${t.name}: ${t.step}`)];
     violate('soak', report.error);
   } finally {
@@ -268,10 +277,7 @@ async function cleanup(
   const workspaces = tasks.map((t) => t.workspaceId).filter((id) => id !== '');
   try {
     log('cleanup: deleting tasks');
-    for (const task of tasks) {
-      if (task.workspaceId === '') continue;
-      await task.remove().catch((err: unknown) => violate(task.name, `delete: ${String(err)}`));
-    }
+    await Promise.all(tasks.filter((t) => t.workspaceId !== '').map((t) => t.remove().catch((err: unknown) => violate(t.name, `delete: ${String(err)}`))));
     const until = Date.now() + gracePeriodS * 1000 + PAUSE_SLACK_MS;
     while (workspaces.some((id) => findWorkspaceProcesses(id).length > 0) && Date.now() < until && !signal.aborted) {
       await new Promise((r) => setTimeout(r, 250));
@@ -279,7 +285,9 @@ async function cleanup(
     const remaining = workspaces.filter((id) => findWorkspaceProcesses(id).length > 0);
     if (remaining.length > 0) violate('cleanup', `${remaining.length} deleted workspace(s) still have processes after the stop grace period`);
   } finally {
+    log('cleanup: workspaces stopped; stopping the server');
     await server.stop();
+    log('cleanup: server stopped');
     await new Promise((r) => setTimeout(r, 500));
     report.orphans = findRunProcesses(workspaces, runMarker, server.root);
     for (const orphan of report.orphans) violate('cleanup', `process ${orphan.pid} (${orphan.argv.join(' ').slice(0, 120)}) outlived the run`);
