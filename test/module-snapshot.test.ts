@@ -4,9 +4,11 @@
 // control plane: normative order, last 10 messages, the 65 536-BYTE limit
 // with multi-byte content and the truncation marker, and every failure mode
 // ending in SIGTERM and exit 0. Nothing started here may outlive its test.
+// Each case has its own Sandbox and runs concurrently with the others; the
+// termination bounds (seconds measured) run alone at the end.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { agentapiModule, type AgentapiModuleOptions } from '../templates/agentapi-module.js';
 import {
   freePort,
@@ -31,13 +33,12 @@ const TOKEN = 'agent-token-snap';
 const TIME = '2025-01-02T03:04:05.678Z';
 const msg = (id: number, content: string, role = 'agent'): Message => ({ id, content, role, time: TIME });
 
-let sandbox: Sandbox;
-beforeEach(() => {
-  sandbox = new Sandbox();
-});
-afterEach(async () => {
-  await sandbox.cleanup();
-});
+/** The test's own Sandbox, cleaned up when it finishes. */
+function sandboxOf(context: Pick<TestContext, 'onTestFinished'>): Sandbox {
+  const sandbox = new Sandbox();
+  context.onTestFinished(() => sandbox.cleanup());
+  return sandbox;
+}
 
 interface Scenario {
   messages?: Message[];
@@ -52,7 +53,7 @@ interface Scenario {
 }
 
 /** Fake AgentAPI + control plane, then the rendered shutdown wrapper. */
-async function shutdown(s: Scenario = {}) {
+async function shutdown(sandbox: Sandbox, s: Scenario = {}) {
   const port = await freePort();
   const pidFile = path.join(sandbox.home, '.agentapi', 'agentapi.pid');
   const stateFile = path.join(sandbox.home, '.agentapi', 'state.json');
@@ -79,9 +80,10 @@ const kinds = (events: string[]) => events.map((e) => e.slice(e.indexOf(' ') + 1
 const posted = (post: RecordedRequest) => JSON.parse(post.body.toString('utf8')) as { messages: Message[] };
 const FAILED = 'Log snapshot capture failed, continuing shutdown\n';
 
-describe('order and content', () => {
-  it('SIGUSR1 → state file renamed → GET /messages → POST → SIGTERM', async () => {
-    const r = await shutdown({ messages: [msg(0, 'hi'), msg(1, 'there', 'user')] });
+describe.concurrent('order and content', () => {
+  it('SIGUSR1 → state file renamed → GET /messages → POST → SIGTERM', async (context) => {
+    const sandbox = sandboxOf(context);
+    const r = await shutdown(sandbox, { messages: [msg(0, 'hi'), msg(1, 'there', 'user')] });
     expect(r.result.code).toBe(0);
     expect(kinds(r.events)).toEqual(['READY', 'USR1', 'GET /messages', 'TERM']);
     const at = (kind: string) => Number(r.events.find((e) => e.endsWith(kind))!.split(' ')[0]);
@@ -96,22 +98,24 @@ describe('order and content', () => {
     expect(existsSync(r.pidFile)).toBe(false);
   });
 
-  it('posts only the last 10 of 15 messages, unchanged', async () => {
+  it('posts only the last 10 of 15 messages, unchanged', async (context) => {
+    const sandbox = sandboxOf(context);
     const all = Array.from({ length: 15 }, (_, i) => msg(i, `message ${i}`, i % 2 ? 'user' : 'agent'));
-    const r = await shutdown({ messages: all });
+    const r = await shutdown(sandbox, { messages: all });
     expect(r.result.stdout).toContain('Retrieved 10 messages for log snapshot\n');
     expect(posted(r.posts[0]!).messages).toEqual(all.slice(5));
   });
 
-  it('trims trailing slashes of CODER_AGENT_URL', async () => {
+  it('trims trailing slashes of CODER_AGENT_URL', async (context) => {
+    const sandbox = sandboxOf(context);
     const controlPlane = await sandbox.server();
-    const r = await shutdown({ env: { CODER_AGENT_URL: `${controlPlane.url}///` } });
+    const r = await shutdown(sandbox, { env: { CODER_AGENT_URL: `${controlPlane.url}///` } });
     expect(r.result.code).toBe(0);
     expect(controlPlane.requests.map((q) => q.path)).toEqual([`/api/v2/workspaceagents/me/tasks/${TASK_ID}/log-snapshot`]);
   });
 });
 
-describe('the 65 536-byte limit', () => {
+describe.concurrent('the 65 536-byte limit', () => {
   /** Checks a truncated single-message body: marker, true suffix, maximal. */
   function expectMaximalSuffix(post: RecordedRequest, original: Message) {
     expect(post.body.length).toBeLessThanOrEqual(LIMIT);
@@ -129,15 +133,16 @@ describe('the 65 536-byte limit', () => {
     expect(post.body.length + Buffer.byteLength(next)).toBeGreaterThan(LIMIT);
   }
 
-  it.each([
+  it.for<[string, string]>([
     ['200 000 ASCII bytes', 'a'.repeat(200_000)],
     ['30 000 × ─ (3 bytes each)', '─'.repeat(30_000)],
     ['15 000 × ESC[0m (escaped as \\u001b)', '\u001b[0m'.repeat(15_000)],
     ['40 000 × é: fewer characters than the limit, more bytes', 'é'.repeat(40_000)],
     ['mixed 😀 surrogate pairs and text', 'x😀yé'.repeat(10_000)],
-  ])('truncates %s to the longest suffix that fits', async (_name, content) => {
+  ])('truncates %s to the longest suffix that fits', async ([_name, content], context) => {
+    const sandbox = sandboxOf(context);
     const original = msg(7, content);
-    const r = await shutdown({ messages: [original] });
+    const r = await shutdown(sandbox, { messages: [original] });
     expect(r.result.code).toBe(0);
     expect(r.result.stdout).toMatch(/Payload size \d+ bytes exceeds limit, truncating final message content\n/);
     expect(r.result.stdout).toContain(`Log snapshot payload: ${r.posts[0]!.body.length} bytes, 1 messages\n`);
@@ -145,32 +150,35 @@ describe('the 65 536-byte limit', () => {
     expect(kinds(r.events)).toContain('TERM');
   });
 
-  it('posts a body of exactly 65 536 bytes untouched, truncates one of 65 537', async () => {
+  it('posts a body of exactly 65 536 bytes untouched, truncates one of 65 537', async (context) => {
+    const sandbox = sandboxOf(context);
     const overhead = Buffer.byteLength(JSON.stringify({ messages: [msg(1, '')] }));
     const fill = LIMIT - overhead;
     const exact = msg(1, 'é'.repeat(Math.floor(fill / 2)) + (fill % 2 ? 'a' : ''));
-    const r1 = await shutdown({ messages: [exact] });
+    const r1 = await shutdown(sandbox, { messages: [exact] });
     expect(r1.posts[0]!.body.length).toBe(LIMIT);
     expect(posted(r1.posts[0]!).messages).toEqual([exact]);
     expect(r1.result.stdout).not.toContain('exceeds limit');
 
     const over = msg(1, `${exact.content}a`);
-    const r2 = await shutdown({ messages: [over] });
+    const r2 = await shutdown(sandbox, { messages: [over] });
     expect(r2.result.stdout).toContain(`Payload size ${LIMIT + 1} bytes exceeds limit, truncating final message content\n`);
     expectMaximalSuffix(r2.posts[0]!, over);
   });
 
-  it('drops the oldest messages first', async () => {
+  it('drops the oldest messages first', async (context) => {
+    const sandbox = sandboxOf(context);
     const big = (id: number, ch: string) => msg(id, ch.repeat(30_000));
-    const r = await shutdown({ messages: [big(0, 'a'), big(1, 'b'), big(2, 'c')] });
+    const r = await shutdown(sandbox, { messages: [big(0, 'a'), big(1, 'b'), big(2, 'c')] });
     const drops = r.result.stdout.match(/exceeds limit, removing oldest message/g) ?? [];
     expect(drops).toHaveLength(1);
     expect(posted(r.posts[0]!).messages.map((m) => m.id)).toEqual([1, 2]);
     expect(r.result.stdout).not.toContain('truncating');
   });
 
-  it('gives up when even the marker alone does not fit (nothing posted, still SIGTERM)', async () => {
-    const r = await shutdown({ messages: [msg(0, 'x'.repeat(100), 'r'.repeat(70_000))] });
+  it('gives up when even the marker alone does not fit (nothing posted, still SIGTERM)', async (context) => {
+    const sandbox = sandboxOf(context);
+    const r = await shutdown(sandbox, { messages: [msg(0, 'x'.repeat(100), 'r'.repeat(70_000))] });
     expect(r.result.code).toBe(0);
     expect(r.result.stdout).toContain(`Payload still too large after content truncation, giving up\n${FAILED}`);
     expect(r.posts).toEqual([]);
@@ -178,14 +186,15 @@ describe('the 65 536-byte limit', () => {
   });
 });
 
-describe('snapshot outcomes never abort the shutdown', () => {
-  it.each([
+describe.concurrent('snapshot outcomes never abort the shutdown', () => {
+  it.for<[number, string]>([
     [204, 'Log snapshot posted successfully (HTTP 204)\n'],
     [200, 'Log snapshot posted successfully (HTTP 200)\n'],
     [202, 'Log snapshot posted successfully (HTTP 202)\n'],
     [404, 'Log snapshot endpoint not supported by this Coder version, skipping\n'],
-  ])('HTTP %i → %j', async (status, line) => {
-    const r = await shutdown({ answer: () => ({ status, body: 'ignored' }) });
+  ])('HTTP %i → %j', async ([status, line], context) => {
+    const sandbox = sandboxOf(context);
+    const r = await shutdown(sandbox, { answer: () => ({ status, body: 'ignored' }) });
     expect(r.result.code).toBe(0);
     expect(r.result.stdout).toContain(line);
     expect(r.result.stdout).not.toContain(FAILED);
@@ -193,7 +202,7 @@ describe('snapshot outcomes never abort the shutdown', () => {
   });
 
   const CURL_FAILED = 'Failed to connect to Coder instance (curl failed)\n';
-  it.each<[string, Scenario, string]>([
+  it.for<[string, Scenario, string]>([
     [
       'HTTP 500',
       { answer: () => ({ status: 500, body: '{"message":"boom"}' }) },
@@ -214,8 +223,9 @@ describe('snapshot outcomes never abort the shutdown', () => {
     ],
     ['missing token', { env: { CODER_AGENT_TOKEN: '' } }, 'Error: CODER_AGENT_TOKEN is not set\n'],
     ['missing URL', { env: { CODER_AGENT_URL: '' } }, 'Error: CODER_AGENT_URL is not set\n'],
-  ])('%s → failure line, SIGTERM, exit 0', async (_name, scenario, line) => {
-    const r = await shutdown(scenario);
+  ])('%s → failure line, SIGTERM, exit 0', async ([_name, scenario, line], context) => {
+    const sandbox = sandboxOf(context);
+    const r = await shutdown(sandbox, scenario);
     expect(r.result.code).toBe(0);
     expect(r.result.output).toContain(line);
     expect(r.result.stdout).toContain(`${FAILED}Sending SIGTERM to AgentAPI (pid ${r.fake.pid})\n`);
@@ -224,8 +234,9 @@ describe('snapshot outcomes never abort the shutdown', () => {
     expect(r.elapsed).toBeLessThan(8_000);
   });
 
-  it('invalid JSON from /messages stops the capture at that step (errexit): no POST', async () => {
-    const r = await shutdown({ mode: 'invalid' });
+  it('invalid JSON from /messages stops the capture at that step (errexit): no POST', async (context) => {
+    const sandbox = sandboxOf(context);
+    const r = await shutdown(sandbox, { mode: 'invalid' });
     expect(r.result.code).toBe(0);
     expect(r.result.stderr).toMatch(/parse error/);
     expect(r.result.stdout).toContain(`Shutting down AgentAPI\nSending SIGUSR1 to AgentAPI (pid ${r.fake.pid}) to save state\n`);
@@ -235,19 +246,21 @@ describe('snapshot outcomes never abort the shutdown', () => {
     expect(kinds(r.events)).toEqual(['READY', 'USR1', 'GET /messages', 'TERM']);
   });
 
-  it('jq missing → error line, no fetch, still SIGTERM', async () => {
-    const r = await shutdown({ env: { PATH: sandbox.pathWithout(['jq']) } });
+  it('jq missing → error line, no fetch, still SIGTERM', async (context) => {
+    const sandbox = sandboxOf(context);
+    const r = await shutdown(sandbox, { env: { PATH: sandbox.pathWithout(['jq']) } });
     expect(r.result.stderr).toContain('Error: jq is required for log snapshots\n');
     expect(r.result.stdout).toContain(FAILED);
     expect(kinds(r.events)).toEqual(['READY', 'USR1', 'TERM']);
   });
 
-  it.each<[string, Scenario, string]>([
+  it.for<[string, Scenario, string]>([
     ['no messages', { messages: [] }, 'No messages for log snapshot\n'],
     ['snapshot disabled', { module: { task_log_snapshot: false } }, 'Log snapshot disabled, skipping\n'],
     ['no task', { task: false }, 'No task ID, skipping log snapshot\n'],
-  ])('%s → nothing posted, no failure', async (_name, scenario, line) => {
-    const r = await shutdown(scenario);
+  ])('%s → nothing posted, no failure', async ([_name, scenario, line], context) => {
+    const sandbox = sandboxOf(context);
+    const r = await shutdown(sandbox, scenario);
     expect(r.result.code).toBe(0);
     expect(r.result.stdout).toContain(line);
     expect(r.result.stdout).not.toContain(FAILED);
@@ -255,7 +268,8 @@ describe('snapshot outcomes never abort the shutdown', () => {
     expect(kinds(r.events).at(-1)).toBe('TERM');
   });
 
-  it('an ARG_TASK_ID that is not a UUID is treated as empty, with an error line', async () => {
+  it('an ARG_TASK_ID that is not a UUID is treated as empty, with an error line', async (context) => {
+    const sandbox = sandboxOf(context);
     const port = await freePort();
     const pidFile = path.join(sandbox.home, '.agentapi', 'agentapi.pid');
     await sandbox.startFake(port, pidFile);
@@ -276,7 +290,8 @@ describe('snapshot outcomes never abort the shutdown', () => {
 });
 
 describe('state save and termination bounds', () => {
-  it('times out waiting for a save that never happens, then continues', async () => {
+  it('times out waiting for a save that never happens, then continues', async (context) => {
+    const sandbox = sandboxOf(context);
     const port = await freePort();
     const pidFile = path.join(sandbox.home, '.agentapi', 'agentapi.pid');
     const fake = await sandbox.startFake(port, pidFile, { messages: [msg(0, 'x')] });
@@ -292,8 +307,9 @@ describe('state save and termination bounds', () => {
     expect(kinds(fake.events())).toEqual(['READY', 'USR1', 'GET /messages', 'TERM']);
   });
 
-  it('warns every 5 s and SIGKILLs an AgentAPI that ignores SIGTERM', async () => {
-    const r = await shutdown({
+  it('warns every 5 s and SIGKILLs an AgentAPI that ignores SIGTERM', async (context) => {
+    const sandbox = sandboxOf(context);
+    const r = await shutdown(sandbox, {
       ignoreTerm: true,
       module: { task_log_snapshot: false, enable_state_persistence: false },
       env: { AGENTAPI_SHUTDOWN_TERM_TIMEOUT: '5.3' },
