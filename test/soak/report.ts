@@ -89,8 +89,8 @@ export function renderRunSection(report: SoakReport, title: string): string {
   lines.push(
     '### Pauses',
     '',
-    '| kind | count | p50 | p99 | max | bound | state saved | snapshot new / unchanged / none | SIGTERM fallback | grace-period kill | processes left |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| kind | count | p50 | p99 | max | bound | state saved | version probe timed out | snapshot new / unchanged / none | SIGTERM fallback | grace-period kill | processes left |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const kind of ['none', ...FAULT_KINDS] as const) {
     const records = report.pauses.filter((r) => r.fault === kind);
@@ -99,7 +99,7 @@ export function renderRunSection(report: SoakReport, title: string): string {
     const count = (s: string) => records.filter((r) => r.snapshot === s).length;
     const warned = (text: string) => records.filter((r) => r.stopJobWarnings.some((w) => w.includes(text))).length;
     lines.push(
-      `| ${kind} | ${records.length} | ${seconds(p(ms, 50))} | ${seconds(p(ms, 99))} | ${seconds(Math.max(...ms))} | ${seconds(report.pauseBoundMs)} | ${records.filter((r) => r.stateSaved).length} | ${count('new')} / ${count('unchanged')} / ${count('none')} | ${warned('sending SIGTERM')} | ${warned('grace period elapsed')} | ${records.reduce((n, r) => n + r.leftoverProcesses, 0)} |`,
+      `| ${kind} | ${records.length} | ${seconds(p(ms, 50))} | ${seconds(p(ms, 99))} | ${seconds(Math.max(...ms))} | ${seconds(report.pauseBoundMs)} | ${records.filter((r) => r.stateSaved).length} | ${records.filter((r) => r.versionProbeFailed).length} | ${count('new')} / ${count('unchanged')} / ${count('none')} | ${warned('sending SIGTERM')} | ${warned('grace period elapsed')} | ${records.reduce((n, r) => n + r.leftoverProcesses, 0)} |`,
     );
   }
   const lost = report.resumes.filter((r) => r.lostMessages > 0);

@@ -12,11 +12,11 @@
 // deadline; on expiry the report lists what was still pending. Every process
 // it starts is gone when it returns.
 import { randomUUID } from 'node:crypto';
-import { killWorkspaceProcesses, findWorkspaceProcesses } from '../../src/server/provisioner/processes.js';
+import { killWorkspaceProcesses } from '../../src/server/provisioner/processes.js';
 import { createPrng, type Prng } from './prng.js';
 import { SoakServer } from './soak-server.js';
 import { FAULT_KINDS, SoakTask, type FaultKind, type PauseRecord, type ResumeRecord } from './soak-task.js';
-import { findRunProcesses } from './workspace-processes.js';
+import { findRunProcesses, workspacesWithProcesses } from './workspace-processes.js';
 
 export interface SoakOptions {
   tasks: number;
@@ -279,10 +279,10 @@ async function cleanup(
     log('cleanup: deleting tasks');
     await Promise.all(tasks.filter((t) => t.workspaceId !== '').map((t) => t.remove().catch((err: unknown) => violate(t.name, `delete: ${String(err)}`))));
     const until = Date.now() + gracePeriodS * 1000 + PAUSE_SLACK_MS;
-    while (workspaces.some((id) => findWorkspaceProcesses(id).length > 0) && Date.now() < until && !signal.aborted) {
-      await new Promise((r) => setTimeout(r, 250));
+    while (workspacesWithProcesses(workspaces).size > 0 && Date.now() < until && !signal.aborted) {
+      await new Promise((r) => setTimeout(r, 500));
     }
-    const remaining = workspaces.filter((id) => findWorkspaceProcesses(id).length > 0);
+    const remaining = [...workspacesWithProcesses(workspaces)];
     if (remaining.length > 0) violate('cleanup', `${remaining.length} deleted workspace(s) still have processes after the stop grace period`);
   } finally {
     log('cleanup: workspaces stopped; stopping the server');

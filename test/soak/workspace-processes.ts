@@ -69,6 +69,20 @@ export function findRunProcesses(workspaceIds: Iterable<string>, runMarker: stri
   return found;
 }
 
+/** Those of `workspaceIds` that still have a process (one scan of /proc). */
+export function workspacesWithProcesses(workspaceIds: Iterable<string>): Set<string> {
+  const byMarker = new Map([...workspaceIds].map((id) => [`TASKYARD_WORKSPACE_ID=${id}`, id]));
+  const live = new Set<string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    for (const e of readEnviron(Number(entry)) ?? []) {
+      const id = byMarker.get(e);
+      if (id !== undefined) live.add(id);
+    }
+  }
+  return live;
+}
+
 /** Resident set size of a process in bytes (VmRSS), undefined when gone. */
 export function rssBytes(pid: number): number | undefined {
   try {
