@@ -56,7 +56,7 @@ export const FULL_SOAK: Omit<SoakOptions, 'seed'> = {
   faultsPerKind: 3,
   minConcurrency: 10,
   stopGracePeriodS: 30,
-  deadlineMs: 40 * 60_000,
+  deadlineMs: 25 * 60_000,
   baseline: true,
   rssFactor: 1.5,
 };
