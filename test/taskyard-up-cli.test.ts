@@ -7,10 +7,11 @@
 //     sleeps) stops faster: the workspace's processes are killed, exit 0.
 // The happy path on a fresh clone is test/npm-start.test.ts.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { relocatedDataDir } from '../src/cli/up/postgres-reachable-dir.js';
 import { findWorkspaceProcesses, killWorkspaceProcesses } from '../src/server/provisioner/processes.js';
 import type { Task } from '../src/server/tasks/protocol.js';
 import { PROJECT_ROOT } from './helpers/agentapi-process.js';
@@ -126,4 +127,46 @@ describe('taskyard up: Ctrl+C twice', () => {
     expect(stdout).toContain('taskyard: Server: stopped (PostgreSQL too)');
     expect(findWorkspaceProcesses(workspaceId)).toEqual([]);
   }, 150_000);
+});
+
+describe('taskyard up as root in a directory closed to others', () => {
+  // A clone inside a mkdtemp dir (0700) or under /root: OS user `postgres` cannot enter it.
+  it.skipIf(process.getuid?.() !== 0)('keeps the server data where postgres can reach it, links it, reuses it, and stops cleanly', { timeout: 180_000 }, async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'taskyard-up-closed-'));
+    dirs.push(cwd);
+    expect(statSync(cwd).mode & 0o777).toBe(0o700);
+    const relocated = relocatedDataDir(join(cwd, '.taskyard'));
+    cleanups.push(async () => rmSync(relocated, { recursive: true, force: true }));
+    const clean = { ...process.env };
+    for (const name of ['PORT', 'TASKYARD_ADDRESS', 'TASKYARD_DATA_DIR', 'TASKYARD_POSTGRES_URL']) delete clean[name];
+
+    const start = async () => {
+      const child = spawn(process.execPath, [TASKYARD_BIN, 'up', '--address', '127.0.0.1:0'], { cwd, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.stderr.resume();
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      cleanups.push(async () => {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      });
+      await expect.poll(() => /Dashboard\s+(\S+)/.exec(stdout)?.[1], { timeout: 120_000, interval: 250 }).toBeDefined();
+      return { child, exited, stdout: () => stdout };
+    };
+
+    const first = await start();
+    expect(first.stdout()).toContain(`which cannot enter .taskyard; the server's data is kept in ${relocated}`);
+    expect(readlinkSync(join(cwd, '.taskyard', 'server-data'))).toBe(relocated);
+    expect(existsSync(join(relocated, 'postgres', 'PG_VERSION'))).toBe(true);
+    expect(existsSync(join(cwd, '.taskyard', 'session'))).toBe(true);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(join(relocated, 'postgres', 'postmaster.pid'))).toBe(false);
+
+    // The second start finds the same cluster: no initdb, the kept token still signs in.
+    const second = await start();
+    expect(second.stdout()).not.toContain('first start');
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+    expect(existsSync(join(relocated, 'postgres', 'postmaster.pid'))).toBe(false);
+  });
 });

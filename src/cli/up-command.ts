@@ -4,7 +4,8 @@
 // tasks and stops everything. Thin: options are up/options.ts, the process
 // and its output up/supervisor.ts. Flags it does not know go to `taskyard server`.
 import type { Command } from 'commander';
-import { resolveUpOptions, UpOptionsError, type UpFlags } from './up/options.js';
+import { resolveUpOptions, UpOptionsError, withServerDataDir, type UpFlags, type UpOptions } from './up/options.js';
+import { othersCanReach, relocatedDataDir } from './up/postgres-reachable-dir.js';
 import { runUp } from './up/supervisor.js';
 
 export function registerUpCommand(program: Command): void {
@@ -32,5 +33,11 @@ export async function runUpCommand(flags: UpFlags, passThrough: readonly string[
     }
     throw err;
   }
-  return runUp(options, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+  return runUp(relocateForRoot(options), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+}
+
+/** As root, the default data dir moves where OS user `postgres` can reach it (see postgres-reachable-dir.ts). */
+function relocateForRoot(options: UpOptions): UpOptions {
+  const mustMove = process.getuid?.() === 0 && options.embeddedPostgres && options.defaultDataDir && !othersCanReach(options.dataDir);
+  return mustMove ? withServerDataDir(options, relocatedDataDir(options.dataDir)) : options;
 }

@@ -9,6 +9,8 @@ describe('resolveUpOptions', () => {
     expect(resolveUpOptions({}, [], {}, '/repo')).toEqual({
       address: '127.0.0.1:3000',
       dataDir: '/repo/.taskyard',
+      serverDataDir: '/repo/.taskyard',
+      defaultDataDir: true,
       sessionFile: '/repo/.taskyard/session',
       cliConfigDir: '/repo/.taskyard/cli',
       serverLogFile: '/repo/.taskyard/server.log',

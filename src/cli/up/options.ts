@@ -28,7 +28,12 @@ export interface UpFlags {
 export interface UpOptions {
   /** `host:port` as given (port 0 = any free port); validated. */
   address: string;
+  /** `up`'s own directory: token, CLI config, server log. */
   dataDir: string;
+  /** The server's --data-dir: `dataDir`, unless relocated for root (postgres-reachable-dir.ts). */
+  serverDataDir: string;
+  /** Neither --data-dir nor TASKYARD_DATA_DIR chose `dataDir`. */
+  defaultDataDir: boolean;
   /** Where the first user's session token is kept (0600). */
   sessionFile: string;
   /** A `TASKYARD_CONFIG_DIR` the CLI is logged in through (§3.7 files). */
@@ -50,12 +55,21 @@ export function resolveUpOptions(flags: UpFlags, passThrough: readonly string[],
   return {
     address,
     dataDir,
+    serverDataDir: dataDir,
+    defaultDataDir: flags.dataDir === undefined && !env.TASKYARD_DATA_DIR,
     sessionFile: join(dataDir, 'session'),
     cliConfigDir: join(dataDir, 'cli'),
     serverLogFile: join(dataDir, 'server.log'),
     serverArgs: ['server', '--address', address, '--data-dir', dataDir, '--pause-tasks-on-shutdown', ...passThrough],
     embeddedPostgres: !postgresInArgs && !env.TASKYARD_POSTGRES_URL,
   };
+}
+
+/** `options` with the server's data kept in `serverDataDir` instead. */
+export function withServerDataDir(options: UpOptions, serverDataDir: string): UpOptions {
+  const serverArgs = [...options.serverArgs];
+  serverArgs[serverArgs.indexOf('--data-dir') + 1] = serverDataDir;
+  return { ...options, serverDataDir, serverArgs };
 }
 
 function pickAddress(flags: UpFlags, env: NodeJS.ProcessEnv): string {

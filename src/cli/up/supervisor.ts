@@ -21,7 +21,7 @@
 // npm and us, and after a Ctrl+C it re-raises SIGINT on itself once we exit
 // 0, so `npm start` would end "killed by SIGINT" after a clean stop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,20 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const FIRST_USER_LINE_GRACE_MS = 1_000;
 const PIPE_CLOSE_GRACE_MS = 2_000;
 const MAX_SERVER_LOG_BYTES = 10 * 1024 * 1024;
+
+/** `<dataDir>/server-data` → the relocated server data, so people find it (replaced when stale). */
+function linkServerData(dataDir: string, serverDataDir: string): void {
+  const link = join(dataDir, 'server-data');
+  let current: string | undefined;
+  try {
+    current = readlinkSync(link);
+  } catch {
+    current = undefined;
+  }
+  if (current === serverDataDir) return;
+  rmSync(link, { force: true });
+  symlinkSync(serverDataDir, link);
+}
 
 /** Waits for `promise`, at most `ms`; the timer never outlives the wait. */
 async function atMost(promise: Promise<unknown>, ms: number): Promise<void> {
@@ -61,9 +75,14 @@ export async function runUp(options: UpOptions, io: UpIo): Promise<number> {
   const say = (text: string): void => void io.stdout.write(`${PREFIX}${text}\n`);
   // 0755: as root, PostgreSQL runs as the OS user `postgres`, which must traverse it (§2.2).
   mkdirSync(options.dataDir, { recursive: true, mode: 0o755 });
+  if (options.serverDataDir !== options.dataDir) {
+    mkdirSync(options.serverDataDir, { recursive: true, mode: 0o755 });
+    linkServerData(options.dataDir, options.serverDataDir);
+    say(`PostgreSQL runs as OS user "postgres", which cannot enter ${displayPath(options.dataDir, io.cwd)}; the server's data is kept in ${options.serverDataDir} (linked as ${displayPath(join(options.dataDir, 'server-data'), io.cwd)})`);
+  }
   const logFd = openServerLog(options.serverLogFile);
 
-  const clusterDir = join(options.dataDir, 'postgres');
+  const clusterDir = join(options.serverDataDir, 'postgres');
   if (options.embeddedPostgres && !existsSync(join(clusterDir, 'PG_VERSION'))) say(firstPostgresStartNotice(displayPath(clusterDir, io.cwd)));
   const startedAt = Date.now();
   const child = spawn(process.execPath, [TASKYARD_BIN, ...options.serverArgs], {
