@@ -48,8 +48,9 @@ export class SoakServer {
     const dataDir = path.join(root, 'data');
     const proxy = await ControlPlaneProxy.start();
     const port = await freePort();
-    // Workspace ports (agentapi, the forwarder): a block of 200 away from other test files' ranges.
-    const base = 50_000 + (process.pid % 70) * 200;
+    // Workspace ports (agentapi, the forwarder) are kept across pause and resume: a block of 200 above the
+    // kernel's ephemeral range (32768-60999) and other test files' ranges, so nothing else takes them meanwhile.
+    const base = 61_000 + (process.pid % 20) * 200;
     const [name, value] = options.runMarker.split('=') as [string, string];
     const proc = startTaskyard(
       [
