@@ -215,18 +215,22 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       broken.add(single); // done: it takes no part in the phases
       log(`baseline: pause ${median(report.baseline.pauseMs).toFixed(0)} ms, resume ${median(report.baseline.resumeMs).toFixed(0)} ms (medians of 3, one task alone)`);
     }
+    // Drawn before a phase starts, never while its tasks run, so a seed replays the same choices.
+    const drawTurns = () => new Map(tasks.map((t) => [t, prng.int(1, 2)]));
+    let turns = drawTurns();
     await phase('create and converse', randomConcurrency(), async (task) => {
       await task.create(`${task.name} prompt`);
-      await task.converse(prng.int(1, 2), 'cycle 0');
+      await task.converse(turns.get(task)!, 'cycle 0');
     });
     for (let cycle = 1; cycle <= options.cycles; cycle++) {
+      turns = drawTurns();
       await phase(`cycle ${cycle}`, randomConcurrency(), async (task) => {
         const index = Number(task.name.slice('soak-'.length));
         const planned = faultOf.get(index);
         const fault = planned && planned.cycle === cycle ? planned.fault : 'none';
         report.pauses.push(await task.pause(cycle, fault));
         report.resumes.push(await task.resume(cycle));
-        await task.converse(prng.int(1, 2), `cycle ${cycle}`);
+        await task.converse(turns.get(task)!, `cycle ${cycle}`);
       });
     }
     if (workDeadline.signal.aborted) throw workDeadline.signal.reason;
