@@ -9,15 +9,17 @@ import { DEFAULT_HOSTS, DEFAULT_ORIGINS, FakeBackend, openSse, send } from './te
 
 describe('startHttpServer', () => {
   let server: RunningHttpServer | undefined;
-  let uploadDir: string | undefined;
+  // Every app made by a test (some make two), removed after it.
+  const uploadDirs: string[] = [];
   afterEach(async () => {
     await server?.close();
     server = undefined;
-    if (uploadDir) await rm(uploadDir, { recursive: true, force: true });
+    await Promise.all(uploadDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
   const makeApp = async (backend = new FakeBackend()) => {
-    uploadDir = await mkdtemp(path.join(tmpdir(), 'agentapi-uploads-test-'));
+    const uploadDir = await mkdtemp(path.join(tmpdir(), 'agentapi-uploads-test-'));
+    uploadDirs.push(uploadDir);
     return createHttpApp({
       backend,
       allowedHosts: DEFAULT_HOSTS,
