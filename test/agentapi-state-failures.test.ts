@@ -1,7 +1,9 @@
 // What agentapi does with a broken state file, a contested PID file, and
 // signals at awkward moments (§7.2, §7.6, §8, §9), through the real bin.
-// The cases run concurrently, each with its own dir and processes (most of
-// their time is spent waiting on agentapi, not computing).
+// The cases of each group run concurrently (at most maxConcurrency at once,
+// one group after another, so the burst of agentapi starts stays bounded),
+// each with its own dir and processes: most of their time is spent waiting
+// on agentapi, not computing.
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it, type TestContext } from 'vitest';
@@ -32,7 +34,7 @@ async function messages(agent: AgentApiProcess) {
   return (await agent.getJson<{ messages: { role: string; content: string }[] }>('/messages')).messages;
 }
 
-describe.concurrent('state file failures (§7.6)', () => {
+describe('state file failures (§7.6)', () => {
   const cases: { name: string; prepare: (file: string) => void; asNobody?: boolean }[] = [
     { name: 'an empty file', prepare: (f) => writeFileSync(f, '') },
     { name: 'corrupt JSON', prepare: (f) => writeFileSync(f, '{') },
@@ -49,7 +51,7 @@ describe.concurrent('state file failures (§7.6)', () => {
     { name: 'a directory where the file should be', prepare: (f) => mkdirSync(f) },
   ];
 
-  it.for(cases)('$name: one warning, a fresh conversation, the file untouched, the server working', async ({ prepare, asNobody }, context) => {
+  it.concurrent.for(cases)('$name: one warning, a fresh conversation, the file untouched, the server working', async ({ prepare, asNobody }, context) => {
     const { expect } = context;
     const { dir, agents } = scope(context);
     const file = path.join(dir, 'state.json');
@@ -79,7 +81,7 @@ describe.concurrent('state file failures (§7.6)', () => {
     }
   });
 
-  it('a missing file is silent: no event, a fresh conversation, saved on shutdown', async (context) => {
+  it.concurrent('a missing file is silent: no event, a fresh conversation, saved on shutdown', async (context) => {
     const { expect } = context;
     const { dir, agents } = scope(context);
     const file = path.join(dir, 'new', 'state.json');
@@ -92,8 +94,8 @@ describe.concurrent('state file failures (§7.6)', () => {
   });
 });
 
-describe.concurrent('PID file (§8)', () => {
-  it('refuses a second instance with the exact message while the first runs; takes over after kill -9', async (context) => {
+describe('PID file (§8)', () => {
+  it.concurrent('refuses a second instance with the exact message while the first runs; takes over after kill -9', async (context) => {
     const { expect } = context;
     const { dir, agents } = scope(context);
     const pidFile = path.join(dir, 'agentapi.pid');
@@ -115,7 +117,7 @@ describe.concurrent('PID file (§8)', () => {
     expect(existsSync(pidFile)).toBe(false);
   });
 
-  it.for<[string, (f: string) => void]>([
+  it.concurrent.for<[string, (f: string) => void]>([
     ['garbage content', (f: string) => writeFileSync(f, 'garbage\n')],
     ['a missing directory', (f: string) => rmSync(path.dirname(f), { recursive: true, force: true })],
   ])('overwrites %s', async ([_name, prepare], context) => {
@@ -132,7 +134,7 @@ describe.concurrent('PID file (§8)', () => {
     expect(existsSync(pidFile)).toBe(false);
   });
 
-  it('leaves a PID file that another process took over', async (context) => {
+  it.concurrent('leaves a PID file that another process took over', async (context) => {
     const { expect } = context;
     const { dir, agents } = scope(context);
     const pidFile = path.join(dir, 'agentapi.pid');
@@ -143,7 +145,7 @@ describe.concurrent('PID file (§8)', () => {
     expect(readFileSync(pidFile, 'utf8')).toBe('4242\n');
   });
 
-  it('--print-openapi removes its PID file before exiting', async (context) => {
+  it.concurrent('--print-openapi removes its PID file before exiting', async (context) => {
     const { expect } = context;
     const { dir, agents } = scope(context);
     const pidFile = path.join(dir, 'agentapi.pid');
@@ -154,10 +156,10 @@ describe.concurrent('PID file (§8)', () => {
   });
 });
 
-describe.concurrent('signals (§7.2, §9)', () => {
+describe('signals (§7.2, §9)', () => {
   const neverReady = ['sh', '-c', 'echo booting; sleep 60'];
 
-  it('SIGUSR1 saves every time it is sent and the process keeps serving', async (context) => {
+  it.concurrent('SIGUSR1 saves every time it is sent and the process keeps serving', async (context) => {
     const { expect } = context;
     const { dir, agents } = scope(context);
     const file = path.join(dir, 'state.json');
@@ -176,7 +178,7 @@ describe.concurrent('signals (§7.2, §9)', () => {
     expect((await agent.getJson('/status')).status).toBe('stable');
   });
 
-  it('SIGUSR1 with persistence off only logs, and never kills the process', async (context) => {
+  it.concurrent('SIGUSR1 with persistence off only logs, and never kills the process', async (context) => {
     const { expect } = context;
     const { agents } = scope(context);
     const agent = agents.start();
@@ -186,7 +188,7 @@ describe.concurrent('signals (§7.2, §9)', () => {
     expect((await agent.getJson('/status')).agent_type).toBe('custom');
   });
 
-  it('before the agent is ready, SIGUSR1 rewrites the saved bytes and SIGTERM leaves them alone', async (context) => {
+  it.concurrent('before the agent is ready, SIGUSR1 rewrites the saved bytes and SIGTERM leaves them alone', async (context) => {
     const { expect } = context;
     const { dir, agents } = scope(context);
     const file = path.join(dir, 'state.json');
@@ -205,7 +207,7 @@ describe.concurrent('signals (§7.2, §9)', () => {
     expect(agent.logsWithMsg('Skipping state save: previous state not loaded yet')).toHaveLength(1);
   });
 
-  it('an agent that ignores SIGINT is killed about 5 s into shutdown', async (context) => {
+  it.concurrent('an agent that ignores SIGINT is killed about 5 s into shutdown', async (context) => {
     const { expect } = context;
     const { agents } = scope(context);
     const agent = agents.start({ agent: ['sh', '-c', 'trap "" INT; echo "> "; while true; do sleep 1; done'] });
@@ -217,7 +219,7 @@ describe.concurrent('signals (§7.2, §9)', () => {
     expect(took).toBeLessThan(11_000);
   });
 
-  it('when the agent exits, agentapi saves and exits 0; a failing agent gives exit 1', async (context) => {
+  it.concurrent('when the agent exits, agentapi saves and exits 0; a failing agent gives exit 1', async (context) => {
     const { expect } = context;
     const { dir, agents } = scope(context);
     // Each agent shows a prompt first, so it becomes ready and its output is worth saving.
