@@ -202,7 +202,8 @@ describe.concurrent('snapshot outcomes never abort the shutdown', () => {
   });
 
   const CURL_FAILED = 'Failed to connect to Coder instance (curl failed)\n';
-  it.for<[string, Scenario, string]>([
+  // Bounded in seconds (elapsed < 8 s): these run one at a time, like the bounds at the end.
+  it.sequential.for<[string, Scenario, string]>([
     [
       'HTTP 500',
       { answer: () => ({ status: 500, body: '{"message":"boom"}' }) },
