@@ -5,6 +5,7 @@
 // never share a database between tests or leave a server running.
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveServerConfig } from '../src/server/config.js';
+import { MIGRATIONS } from '../src/server/db/migrations/index.js';
 import { startServer, type RunningServer } from '../src/server/server.js';
 import { usePostgres } from './helpers/postgres.js';
 
@@ -70,8 +71,8 @@ describe('first user', () => {
     const db = await pg.createDatabase();
     const [a, b] = await Promise.all([startTestServer(db.url), startTestServer(db.url)]);
     expect([...a.stdout, ...b.stdout]).toHaveLength(1);
-    const migrations = await db.sql<{ version: number }[]>`select version from schema_migrations`;
-    expect(migrations.map((m) => m.version)).toEqual([1]);
+    const migrations = await db.sql<{ version: number }[]>`select version from schema_migrations order by version`;
+    expect(migrations.map((m) => m.version)).toEqual(MIGRATIONS.map((m) => m.version));
     const users = await db.sql<{ username: string }[]>`select username from users`;
     expect(users.map((u) => u.username)).toEqual(['admin']);
     const token = a.ownerToken || b.ownerToken;

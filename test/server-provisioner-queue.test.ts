@@ -243,7 +243,8 @@ describe('job runners', () => {
     const done = await h.waitForJob(build!.id);
     expect(done.job).toMatchObject({ status: 'failed', error: 'template "x": boom' });
     expect(done.job.completedAt).not.toBeNull();
-    expect(await h.ctx.metrics.registry.getSingleMetricAsString('taskyard_provisioner_jobs_running')).toContain('taskyard_provisioner_jobs_running 0');
+    // The runner records the result first and lowers the gauge right after: poll, don't race it.
+    await expect.poll(() => h.ctx.metrics.registry.getSingleMetricAsString('taskyard_provisioner_jobs_running')).toContain('taskyard_provisioner_jobs_running 0');
   });
 
   it('heartbeats keep a long job alive while another replica checks for abandoned jobs', async () => {
