@@ -12,6 +12,7 @@
 // deadline; on expiry the report lists what was still pending. Every process
 // it starts is gone when it returns.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { killWorkspaceProcesses } from '../../src/server/provisioner/processes.js';
 import { createPrng, type Prng } from './prng.js';
 import { SoakServer } from './soak-server.js';
@@ -137,6 +138,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   // Work must stop a little before the deadline, so cleanup fits in it.
   const cleanupReserveMs = Math.min(60_000, options.deadlineMs / 4);
   const workDeadline = new AbortController();
+  // Every task waiting on its watch stream listens to it: up to `tasks` listeners at once.
+  setMaxListeners(0, workDeadline.signal);
   const workTimer = setTimeout(() => workDeadline.abort(new DeadlineError(options.deadlineMs - cleanupReserveMs)), options.deadlineMs - cleanupReserveMs);
   const pauseBoundMs = options.stopGracePeriodS * 1000 + PAUSE_SLACK_MS;
   const runMarker = `TASKYARD_SOAK_RUN=${randomUUID()}`;
