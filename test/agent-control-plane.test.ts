@@ -111,7 +111,10 @@ async function expectStopSequence(agent: Agent, before: string[], seen: { atOff:
   expect(exit.code, agent.stderr()).toBe(0);
   expect(fake.lifecycleStates()).toEqual([...before, 'shutting_down', 'off']);
   // The stop script reached the control plane with the agent's token while the agent was shutting down …
-  const shuttingDownAt = fake.requestsTo('lifecycle').find((r) => (r.body as { state: string }).state === 'shutting_down')!.at;
+  // The agent's own transition time: the report itself is sent without waiting (it is retried until
+  // accepted, and the stop scripts must not wait for that), so it may arrive after the script's call.
+  const shuttingDown = fake.requestsTo('lifecycle').find((r) => (r.body as { state: string }).state === 'shutting_down')!;
+  const shuttingDownAt = Date.parse((shuttingDown.body as { changed_at: string }).changed_at);
   const scriptCall = fake.requests.find((r) => r.userAgent?.startsWith('curl/'));
   expect(scriptCall).toMatchObject({ method: 'GET', path: 'manifest', token: fake.token, status: 200 });
   expect(scriptCall!.at).toBeGreaterThanOrEqual(shuttingDownAt);
