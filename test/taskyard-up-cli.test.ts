@@ -29,7 +29,8 @@ afterEach(async () => {
 
 function up(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string; cwd: string }> {
   const cwd = mkdtempSync(join(tmpdir(), 'taskyard-up-cli-'));
-  dirs.push(cwd);
+  // As root the 0700 cwd makes `up` keep the server data in /var/lib/taskyard/checkouts/<hash>.
+  dirs.push(cwd, relocatedDataDir(join(cwd, '.taskyard')));
   const clean = { ...process.env };
   for (const name of ['PORT', 'TASKYARD_ADDRESS', 'TASKYARD_DATA_DIR', 'TASKYARD_POSTGRES_URL']) delete clean[name];
   const child = spawn(process.execPath, [TASKYARD_BIN, 'up', ...args], { cwd, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
