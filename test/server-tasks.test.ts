@@ -5,7 +5,7 @@
 // isolation and delete. Actions: server-tasks-actions.test.ts. Must never
 // share a database between tests or leave a server running.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { STATE_SEEDS, TaskTestServer, type Account } from '../src/server/tasks/testdata/task-fixture.js';
+import { TaskTestServer, type Account, type SeedState } from '../src/server/tasks/testdata/task-fixture.js';
 import { usePostgres } from './helpers/postgres.js';
 
 const pg = usePostgres();
@@ -20,11 +20,8 @@ afterEach(async () => {
   await server.stop();
 });
 
-type State = keyof typeof STATE_SEEDS;
-
-function seedState(state: State, name = 't', owner: Account = admin, extra: Partial<Parameters<TaskTestServer['seedTask']>[0]> = {}) {
-  return server.seedTask({ owner, name, ...STATE_SEEDS[state], ...extra });
-}
+type State = SeedState;
+const seedState: TaskTestServer['seedState'] = (...args) => server.seedState(...args);
 
 const TASK_KEYS = [
   'id', 'organization_id', 'owner_id', 'owner_name', 'name', 'display_name', 'template_id', 'template_version_id', 'template_name',

@@ -96,6 +96,9 @@ export const STATE_SEEDS = {
   },
 } as const satisfies Record<string, Omit<SeedTask, 'owner' | 'name'>>;
 
+/** A task status STATE_SEEDS can seed. */
+export type SeedState = keyof typeof STATE_SEEDS;
+
 export class TaskTestServer {
   private constructor(
     readonly ctx: ServerContext,
@@ -181,6 +184,11 @@ export class TaskTestServer {
     const [row] = await this.sql<{ active_version_id: string }[]>`select active_version_id from templates where name = ${name}`;
     if (!row) throw new Error(`no template ${name}`);
     return row.active_version_id;
+  }
+
+  /** A task seeded in one of the §6.2 states of STATE_SEEDS (owner: the first user). */
+  seedState(state: SeedState, name = 't', owner: Account = this.owner, extra: Partial<SeedTask> = {}): Promise<SeededTask> {
+    return this.seedTask({ owner, name, ...STATE_SEEDS[state], ...extra });
   }
 
   /** Inserts a task and its rows exactly as described (no BuildService, no provisioner). */
